@@ -1,0 +1,2 @@
+// Hot elementwise kernels; see CKernels.h.
+#include "CKernels.h"

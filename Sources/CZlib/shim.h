@@ -1,0 +1,2 @@
+// zlib, for gzip-compressed IDX files and for PNG's deflate streams.
+#include <zlib.h>

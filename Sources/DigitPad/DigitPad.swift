@@ -1,0 +1,2 @@
+// The drawing pad's window side.
+import DigitCore

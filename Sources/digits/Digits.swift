@@ -1,0 +1,10 @@
+// The `digits` command line: draw, train, eval, predict, bench.
+import ArgumentParser
+
+@main
+struct Digits: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "digits",
+        abstract: "Recognize handwritten digits: draw one, or train and evaluate the network.",
+        subcommands: [])
+}
