@@ -1,0 +1,41 @@
+import Foundation
+// One seeded generator drives initialization, shuffling, splitting, dropout and augmentation.
+
+/// SplitMix64 (Steele, Lea and Flood 2014): tiny, fast, and identical on every platform, so a seed
+/// reproduces a training run exactly.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform float in [0, 1) from the top 24 bits.
+    public mutating func nextUnit() -> Float {
+        Float(next() >> 40) * (1.0 / Float(1 << 24))
+    }
+
+    /// A uniform float in [lo, hi).
+    public mutating func uniform(_ lo: Float, _ hi: Float) -> Float {
+        lo + (hi - lo) * nextUnit()
+    }
+
+    /// A standard normal sample (Box-Muller).
+    public mutating func normal() -> Float {
+        let u1 = max(nextUnit(), 1e-7), u2 = nextUnit()
+        return (-2 * logf(u1)).squareRoot() * cosf(2 * .pi * u2)
+    }
+
+    /// An independent generator for a named purpose, so adding draws to one stream never shifts another.
+    public func derived(_ salt: UInt64) -> SplitMix64 {
+        var copy = SplitMix64(seed: state ^ (salt &* 0xD6E8_FEB8_6659_FD93))
+        _ = copy.next()
+        return copy
+    }
+}
