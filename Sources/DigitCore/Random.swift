@@ -1,5 +1,6 @@
-import Foundation
 // One seeded generator drives initialization, shuffling, splitting, dropout and augmentation.
+
+import Foundation
 
 /// SplitMix64 (Steele, Lea and Flood 2014): tiny, fast, and identical on every platform, so a seed
 /// reproduces a training run exactly.
