@@ -1,0 +1,100 @@
+// Shape-preserving layers without parameters: ReLU, Flatten and Dropout.
+
+/// `y = max(x, 0)`; `dx = dy * [y > 0]`.
+public final class ReLU: Layer {
+    public let name: String
+    public var needsInputGradient = true
+    private let output = Tensor(shape: [0])
+    private let dInput = Tensor(shape: [0])
+
+    public init(name: String) { self.name = name }
+    public var summary: String { "ReLU" }
+    public func outputShape(for input: [Int]) -> [Int] { input }
+
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+        output.reshape(input.shape)
+        let x = input.data, y = output.data
+        Parallel.forSlices(input.count) { range, _ in
+            for i in range { y[i] = max(x[i], 0) }
+        }
+        return output
+    }
+
+    public func backward(_ dOutput: Tensor) -> Tensor {
+        dInput.reshape(dOutput.shape)
+        let y = output.data, dy = dOutput.data, dx = dInput.data
+        Parallel.forSlices(dOutput.count) { range, _ in
+            for i in range { dx[i] = y[i] > 0 ? dy[i] : 0 }
+        }
+        return dInput
+    }
+}
+
+/// `[N, C, H, W]` -> `[N, C*H*W]`; the row-major layout already is flat, so this copies nothing but the shape.
+public final class Flatten: Layer {
+    public let name: String
+    public var needsInputGradient = true
+    private var inputShape: [Int] = []
+    private let output = Tensor(shape: [0])
+    private let dInput = Tensor(shape: [0])
+
+    public init(name: String) { self.name = name }
+    public var summary: String { "Flatten" }
+    public func outputShape(for input: [Int]) -> [Int] { [input.reduce(1, *)] }
+
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+        inputShape = input.shape
+        output.reshape([input.batch, input.perSample])
+        output.copy(from: input)
+        return output
+    }
+
+    public func backward(_ dOutput: Tensor) -> Tensor {
+        dInput.reshape(inputShape)
+        dInput.copy(from: dOutput)
+        return dInput
+    }
+}
+
+/// Inverted dropout: in training each unit survives with probability `1 - rate` and is scaled by `1 / (1 - rate)`;
+/// in inference it is the identity. Masks come from the layer's own seeded generator.
+public final class Dropout: Layer {
+    public let name: String
+    public let rate: Float
+    public var needsInputGradient = true
+    /// Reseeded by the trainer so a run is reproducible.
+    public var rng = SplitMix64(seed: 0)
+    private var mask: [Float] = []
+    private let output = Tensor(shape: [0])
+    private let dInput = Tensor(shape: [0])
+
+    public init(name: String, rate: Float) {
+        precondition(rate >= 0 && rate < 1, "dropout rate must be in [0, 1)")
+        self.name = name
+        self.rate = rate
+    }
+
+    public var summary: String { "Dropout \(rate)" }
+    public func outputShape(for input: [Int]) -> [Int] { input }
+
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+        output.reshape(input.shape)
+        guard mode == .training, rate > 0 else {
+            output.copy(from: input)
+            return output
+        }
+        if mask.count < input.count { mask = [Float](repeating: 0, count: input.count) }
+        let keep = 1 / (1 - rate)
+        for i in 0..<input.count {
+            mask[i] = rng.nextUnit() < rate ? 0 : keep
+            output.data[i] = input.data[i] * mask[i]
+        }
+        return output
+    }
+
+    public func backward(_ dOutput: Tensor) -> Tensor {
+        dInput.reshape(dOutput.shape)
+        for i in 0..<dOutput.count { dInput.data[i] = dOutput.data[i] * mask[i] }
+        return dInput
+    }
+}

@@ -1,0 +1,161 @@
+// 2-D convolution, stride 1, 'valid' or 'same' padding, as im2col followed by one SGEMM per sample.
+//
+// Dimension legend: N batch, C input channels, H x W input size, O output channels, KH x KW kernel,
+// OH x OW output size, K = C*KH*KW (rows of the im2col matrix), P = OH*OW (its columns).
+
+import CBLAS
+
+/// How a convolution treats the border.
+public enum Padding: String, Sendable, Codable {
+    /// No padding: output is `H - KH + 1` tall.
+    case valid
+    /// Zero padding of `(KH - 1) / 2` so the output keeps the input size (odd kernels).
+    case same
+}
+
+/// `y[n,o,i,j] = b[o] + sum_{c,u,v} w[o,c,u,v] * x[n,c,i+u-pad,j+v-pad]`.
+public final class Conv2D: Layer {
+    public let name: String
+    public let inChannels: Int, outChannels: Int, kernel: Int, padding: Padding
+    /// `[O, C, KH, KW]`.
+    public let weight: Parameter
+    /// `[O]`.
+    public let bias: Parameter
+    public var needsInputGradient = true
+
+    private var inputShape: [Int] = []
+    private let output = Tensor(shape: [0])
+    private let dInput = Tensor(shape: [0])
+    /// im2col of every sample of the last forward pass: `[N, K, P]`.
+    private let columns = Tensor(shape: [0])
+    private let dColumns = Tensor(shape: [0])
+    private let weightPartials = GradientPartials(), biasPartials = GradientPartials()
+
+    public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, padding: Padding) {
+        precondition(kernel % 2 == 1 || padding == .valid, "'same' padding needs an odd kernel")
+        self.name = name
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernel = kernel
+        self.padding = padding
+        weight = Parameter(name: "\(name).weight", shape: [outChannels, inChannels, kernel, kernel], decays: true)
+        bias = Parameter(name: "\(name).bias", shape: [outChannels], decays: false)
+    }
+
+    public var summary: String { "Conv2D \(outChannels) \(kernel)x\(kernel) \(padding.rawValue)" }
+    public var parameters: [Parameter] { [weight, bias] }
+    var pad: Int { padding == .same ? (kernel - 1) / 2 : 0 }
+
+    public func outputShape(for input: [Int]) -> [Int] {
+        precondition(input.count == 3 && input[0] == inChannels, "\(name) expects [\(inChannels), H, W], got \(input)")
+        return [outChannels, input[1] + 2 * pad - kernel + 1, input[2] + 2 * pad - kernel + 1]
+    }
+
+    /// - Parameter input: `[N, C, H, W]`. - Returns: `[N, O, OH, OW]`.
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+        inputShape = input.shape
+        let n = input.batch, h = input.shape[2], w = input.shape[3]
+        let out = outputShape(for: Array(input.shape.dropFirst()))
+        let oh = out[1], ow = out[2], p = oh * ow, k = inChannels * kernel * kernel
+        output.reshape([n] + out)
+        columns.reshape([n, k, p])
+        let x = input.data, y = output.data, cols = columns.data, wt = weight.value.data, b = bias.value.data
+        let (o, c, ks, pd) = (outChannels, inChannels, kernel, pad)
+        Parallel.forSlices(n) { range, _ in
+            for s in range {
+                let col = cols + s * k * p, ys = y + s * o * p
+                im2col(x + s * c * h * w, channels: c, height: h, width: w, kernel: ks, pad: pd,
+                       outHeight: oh, outWidth: ow, into: col)
+                for oc in 0..<o { (ys + oc * p).update(repeating: b[oc], count: p) }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(p), Int32(k),
+                            1, wt, Int32(k), col, Int32(p), 1, ys, Int32(p))
+            }
+        }
+        return output
+    }
+
+    /// - Parameter dOutput: `[N, O, OH, OW]`. - Returns: `[N, C, H, W]` (zeros when `needsInputGradient` is off).
+    public func backward(_ dOutput: Tensor) -> Tensor {
+        let n = inputShape[0], h = inputShape[2], w = inputShape[3]
+        let oh = dOutput.shape[2], ow = dOutput.shape[3], p = oh * ow, k = inChannels * kernel * kernel
+        let (o, c, ks, pd) = (outChannels, inChannels, kernel, pad)
+        dInput.reshape(inputShape)
+        dColumns.reshape([Parallel.workers, k, p])
+        let dy = dOutput.data, dx = dInput.data, cols = columns.data, dcolsAll = dColumns.data
+        let wt = weight.value.data, wCount = weight.value.count, propagate = needsInputGradient
+        let wp = weightPartials, bp = biasPartials
+        let used = Parallel.forSlices(n) { range, worker in
+            let dW = wp.buffer(worker, count: wCount), dB = bp.buffer(worker, count: o)
+            let dcol = dcolsAll + worker * k * p
+            for s in range {
+                let dys = dy + s * o * p
+                for oc in 0..<o {
+                    var sum: Float = 0
+                    for i in 0..<p { sum += dys[oc * p + i] }
+                    dB[oc] += sum
+                }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(o), Int32(k), Int32(p),
+                            1, dys, Int32(p), cols + s * k * p, Int32(p), 1, dW, Int32(k))
+                guard propagate else { continue }
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(p), Int32(o),
+                            1, wt, Int32(k), dys, Int32(p), 0, dcol, Int32(p))
+                col2im(dcol, channels: c, height: h, width: w, kernel: ks, pad: pd,
+                       outHeight: oh, outWidth: ow, into: dx + s * c * h * w)
+            }
+        }
+        weightPartials.reduce(into: weight.grad, workers: used)
+        biasPartials.reduce(into: bias.grad, workers: used)
+        if !propagate { dInput.fill(0) }
+        return dInput
+    }
+}
+
+/// Unfolds one sample `[C, H, W]` into `[K, P]`: row `(c*KH+u)*KW+v`, column `i*OW+j` holds `x[c, i+u-pad, j+v-pad]`
+/// (zero outside the image).
+func im2col(_ x: UnsafePointer<Float>, channels: Int, height: Int, width: Int, kernel: Int, pad: Int,
+            outHeight: Int, outWidth: Int, into col: UnsafeMutablePointer<Float>) {
+    var row = col
+    for c in 0..<channels {
+        let plane = x + c * height * width
+        for u in 0..<kernel {
+            for v in 0..<kernel {
+                // Output columns j whose input column j+v-pad lies inside [0, width).
+                let jLo = max(0, pad - v), jHi = min(outWidth, width + pad - v)
+                for i in 0..<outHeight {
+                    let dst = row + i * outWidth
+                    let iy = i + u - pad
+                    if iy < 0 || iy >= height || jLo >= jHi {
+                        dst.update(repeating: 0, count: outWidth)
+                        continue
+                    }
+                    if jLo > 0 { dst.update(repeating: 0, count: jLo) }
+                    (dst + jLo).update(from: plane + iy * width + (jLo + v - pad), count: jHi - jLo)
+                    if jHi < outWidth { (dst + jHi).update(repeating: 0, count: outWidth - jHi) }
+                }
+                row += outHeight * outWidth
+            }
+        }
+    }
+}
+
+/// The adjoint of `im2col`: sums each column entry back into the input position it was read from.
+func col2im(_ col: UnsafePointer<Float>, channels: Int, height: Int, width: Int, kernel: Int, pad: Int,
+            outHeight: Int, outWidth: Int, into x: UnsafeMutablePointer<Float>) {
+    x.update(repeating: 0, count: channels * height * width)
+    var row = col
+    for c in 0..<channels {
+        let plane = x + c * height * width
+        for u in 0..<kernel {
+            for v in 0..<kernel {
+                let jLo = max(0, pad - v), jHi = min(outWidth, width + pad - v)
+                for i in 0..<outHeight {
+                    let iy = i + u - pad
+                    guard iy >= 0, iy < height, jLo < jHi else { continue }
+                    let src = row + i * outWidth, dst = plane + iy * width + (v - pad)
+                    for j in jLo..<jHi { dst[j] += src[j] }
+                }
+                row += outHeight * outWidth
+            }
+        }
+    }
+}

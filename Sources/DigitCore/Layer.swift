@@ -1,0 +1,31 @@
+// The contract every layer keeps: a forward/backward pair over batched tensors, with parameters in a fixed order.
+
+/// Whether a forward pass is for learning (dropout active, batch statistics) or for answering.
+public enum Mode: Sendable { case training, inference }
+
+/// One stage of a sequential network.
+///
+/// Shapes: activations are `[N, C, H, W]` after convolutional stages and `[N, F]` after `Flatten`.
+/// `forward` keeps what `backward` needs; `backward(dOut)` returns `dLoss/dInput` and *accumulates* into each
+/// parameter's `grad` (zeroing is the caller's job, `Parameter.zeroGrad`).
+public protocol Layer: AnyObject {
+    /// The layer's name in the model file and in summaries, e.g. `conv1`.
+    var name: String { get }
+    /// A one-line description of its configuration, e.g. `Conv2D 32 3x3 valid`.
+    var summary: String { get }
+    /// The per-sample output shape for a per-sample input shape (batch dimension excluded).
+    func outputShape(for input: [Int]) -> [Int]
+    func forward(_ input: Tensor, mode: Mode) -> Tensor
+    func backward(_ dOutput: Tensor) -> Tensor
+    /// Trainable parameters in a fixed order.
+    var parameters: [Parameter] { get }
+    /// Saved, non-trainable state (BatchNorm's running statistics).
+    var state: [Parameter] { get }
+    /// When false, `backward` may skip computing `dInput` (the first layer's input needs no gradient).
+    var needsInputGradient: Bool { get set }
+}
+
+extension Layer {
+    public var parameters: [Parameter] { [] }
+    public var state: [Parameter] { [] }
+}

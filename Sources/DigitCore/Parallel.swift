@@ -1,0 +1,58 @@
+// One threading model: Dispatch workers each take a fixed slice of the batch; BLAS itself runs single-threaded.
+
+import CBLAS
+import Foundation
+
+@_silgen_name("openblas_set_num_threads")
+private func openblas_set_num_threads(_ n: Int32)
+
+/// How many workers split a batch. Fixed slices per worker make every reduction happen in the same order, so the
+/// same seed and worker count give bit-identical weights.
+public enum Parallel {
+    /// Worker count; set once at start-up (`--threads`). Defaults to the machine's active cores.
+    public private(set) static var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Sets the worker count and pins OpenBLAS to one thread, so its idle spinning threads never compete with ours.
+    public static func configure(workers requested: Int?) {
+        openblas_set_num_threads(1)
+        if let requested { workers = max(1, requested) }
+    }
+
+    /// Splits `0..<count` into at most `workers` contiguous slices and runs `body(slice, worker)` concurrently.
+    /// Slices depend only on `count` and `workers`. Returns how many slices ran.
+    @discardableResult
+    public static func forSlices(_ count: Int, _ body: (Range<Int>, Int) -> Void) -> Int {
+        let n = min(workers, count)
+        if n <= 1 {
+            if count > 0 { body(0..<count, 0) }
+            return max(n, 0)
+        }
+        DispatchQueue.concurrentPerform(iterations: n) { w in
+            let lo = count * w / n, hi = count * (w + 1) / n
+            body(lo..<hi, w)
+        }
+        return n
+    }
+}
+
+/// Per-worker scratch for parameter gradients: each worker accumulates its slice of the batch into its own
+/// buffer, then `reduce` adds them in worker order, keeping results deterministic.
+final class GradientPartials {
+    private var storage: [Tensor] = []
+
+    func buffer(_ worker: Int, count: Int) -> UnsafeMutablePointer<Float> {
+        while storage.count <= worker { storage.append(Tensor(shape: [count])) }
+        let t = storage[worker]
+        if t.count != count { t.reshape([count]) }
+        t.fill(0)
+        return t.data
+    }
+
+    /// Adds the first `workers` partial buffers into `target` in worker order.
+    func reduce(into target: Tensor, workers: Int) {
+        for w in 0..<workers {
+            let src = storage[w].data
+            for i in 0..<target.count { target.data[i] += src[i] }
+        }
+    }
+}

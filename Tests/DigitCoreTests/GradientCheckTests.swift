@@ -1,0 +1,170 @@
+// Every layer's backward pass against finite differences, and forward shapes on seeded input.
+
+import XCTest
+@testable import DigitCore
+
+final class GradientCheckTests: XCTestCase {
+    override func setUp() { Parallel.configure(workers: 2) }
+
+    func testConvValidGradients() {
+        let conv = Conv2D(name: "conv", inChannels: 2, outChannels: 3, kernel: 3, padding: .valid)
+        conv.weight.value.copy(from: randomTensor(conv.weight.shape, seed: 1))
+        conv.bias.value.copy(from: randomTensor(conv.bias.shape, seed: 2))
+        checkGradients(of: conv, input: randomTensor([3, 2, 6, 5], seed: 3))
+    }
+
+    func testConvSameGradientsWithLargerKernel() {
+        let conv = Conv2D(name: "conv", inChannels: 2, outChannels: 2, kernel: 5, padding: .same)
+        conv.weight.value.copy(from: randomTensor(conv.weight.shape, seed: 4))
+        let input = randomTensor([2, 2, 6, 7], seed: 5)
+        XCTAssertEqual(conv.forward(input, mode: .training).shape, [2, 2, 6, 7])
+        checkGradients(of: conv, input: input)
+    }
+
+    func testConvForwardMatchesDirectSum() {
+        let conv = Conv2D(name: "conv", inChannels: 2, outChannels: 2, kernel: 3, padding: .same)
+        conv.weight.value.copy(from: randomTensor(conv.weight.shape, seed: 6))
+        conv.bias.value.copy(from: randomTensor(conv.bias.shape, seed: 7))
+        let x = randomTensor([1, 2, 4, 4], seed: 8)
+        let y = conv.forward(x, mode: .inference)
+        for o in 0..<2 {
+            for i in 0..<4 {
+                for j in 0..<4 {
+                    var expected = conv.bias.value.data[o]
+                    for c in 0..<2 {
+                        for u in 0..<3 {
+                            for v in 0..<3 {
+                                let (yy, xx) = (i + u - 1, j + v - 1)
+                                guard (0..<4).contains(yy), (0..<4).contains(xx) else { continue }
+                                expected += conv.weight.value.data[((o * 2 + c) * 3 + u) * 3 + v]
+                                    * x.data[(c * 4 + yy) * 4 + xx]
+                            }
+                        }
+                    }
+                    XCTAssertEqual(y.data[(o * 4 + i) * 4 + j], expected, accuracy: 1e-5)
+                }
+            }
+        }
+    }
+
+    func testFirstConvSkipsInputGradientButKeepsWeightGradient() {
+        let conv = Conv2D(name: "conv", inChannels: 1, outChannels: 2, kernel: 3, padding: .valid)
+        conv.needsInputGradient = false
+        conv.weight.value.copy(from: randomTensor(conv.weight.shape, seed: 9))
+        checkGradients(of: conv, input: randomTensor([2, 1, 5, 5], seed: 10))
+    }
+
+    func testMaxPoolGradientsAndRaggedEdge() {
+        let pool = MaxPool2D(name: "pool", size: 2)
+        // Distinct values spaced well beyond the finite-difference step, so no window has a tie.
+        let input = Tensor(shape: [2, 2, 5, 5])
+        var rng = SplitMix64(seed: 11)
+        let order = (0..<input.count).shuffled(using: &rng)
+        for (i, rank) in order.enumerated() { input.data[i] = Float(rank) * 0.1 }
+        XCTAssertEqual(pool.forward(input, mode: .training).shape, [2, 2, 2, 2])
+        checkGradients(of: pool, input: input)
+    }
+
+    func testReLUGradients() {
+        checkGradients(of: ReLU(name: "relu"), input: randomTensor([3, 2, 3, 3], seed: 12, margin: 0.05))
+    }
+
+    func testDenseGradients() {
+        let dense = Dense(name: "dense", inputs: 7, outputs: 4)
+        dense.weight.value.copy(from: randomTensor(dense.weight.shape, seed: 13))
+        dense.bias.value.copy(from: randomTensor(dense.bias.shape, seed: 14))
+        checkGradients(of: dense, input: randomTensor([5, 7], seed: 15))
+    }
+
+    func testBatchNormGradientsConvAndDense() {
+        let conv = BatchNorm(name: "bn", channels: 3)
+        conv.gamma.value.copy(from: randomTensor([3], seed: 16))
+        conv.beta.value.copy(from: randomTensor([3], seed: 17))
+        checkGradients(of: conv, input: randomTensor([4, 3, 3, 2], seed: 18), tolerance: 3e-2)
+        let dense = BatchNorm(name: "bn", channels: 5)
+        checkGradients(of: dense, input: randomTensor([6, 5], seed: 19), tolerance: 3e-2)
+    }
+
+    func testBatchNormNormalizesAndTracksRunningStatistics() {
+        let bn = BatchNorm(name: "bn", channels: 2, momentum: 0)
+        let x = randomTensor([8, 2, 3, 3], seed: 20)
+        let y = bn.forward(x, mode: .training)
+        for ch in 0..<2 {
+            var values: [Float] = []
+            for n in 0..<8 { for j in 0..<9 { values.append(y.data[(n * 2 + ch) * 9 + j]) } }
+            let mean = values.reduce(0, +) / Float(values.count)
+            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count)
+            XCTAssertEqual(mean, 0, accuracy: 1e-5)
+            XCTAssertEqual(variance, 1, accuracy: 1e-3)
+        }
+        // With momentum 0 the running statistics are this batch's, so inference reproduces training
+        // up to the unbiased-variance correction (M / (M - 1) with M = 72).
+        let inference = bn.forward(x, mode: .inference).array
+        let training = bn.forward(x, mode: .training).array
+        let correction = (Float(71) / 72).squareRoot()
+        for (a, b) in zip(inference, training) { XCTAssertEqual(a, b * correction, accuracy: 1e-4) }
+    }
+
+    func testDropoutGradientsWithReplayedMask() {
+        let dropout = Dropout(name: "dropout", rate: 0.5)
+        checkGradients(of: dropout, input: randomTensor([4, 6], seed: 21)) {
+            dropout.rng = SplitMix64(seed: 22)
+        }
+        let x = randomTensor([4, 6], seed: 23)
+        XCTAssertEqual(dropout.forward(x, mode: .inference).array, x.array, "dropout is the identity at inference")
+    }
+
+    func testSoftmaxCrossEntropyGradient() {
+        let logits = randomTensor([3, 10], seed: 24)
+        let labels: [UInt8] = [0, 7, 9]
+        let loss = SoftmaxCrossEntropy(labelSmoothing: 0.1)
+        let probabilities = Tensor(shape: [0]), dLogits = Tensor(shape: [0])
+        _ = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities, dLogits: dLogits)
+        let analytic = dLogits.array
+        let step: Float = 1e-2
+        for i in 0..<logits.count {
+            let saved = logits.data[i]
+            logits.data[i] = saved + step
+            let up = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities,
+                                          dLogits: dLogits)
+            logits.data[i] = saved - step
+            let down = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities,
+                                            dLogits: dLogits)
+            logits.data[i] = saved
+            XCTAssertEqual((up - down) / (2 * step), analytic[i], accuracy: 1e-3)
+        }
+    }
+
+    func testWholeNetworkGradients() {
+        let net = Network(architecture: Architecture(
+            name: "tiny", about: "test", layers: [
+                .conv(filters: 2, kernel: 3, padding: .same), .batchNorm, .relu, .maxPool(2),
+                .flatten, .dense(10)],
+            initializer: .he, defaults: Architecture.convnet.defaults, inputSide: 6))
+        net.initialize(seed: 25)
+        let x = randomTensor([3, 1, 6, 6], seed: 26)
+        let labels: [UInt8] = [1, 4, 8]
+        let loss = SoftmaxCrossEntropy()
+        let probabilities = Tensor(shape: [0]), dLogits = Tensor(shape: [0])
+        func value() -> Float {
+            loss.lossAndGradient(logits: net.forward(x, mode: .training), labels: labels,
+                                 probabilities: probabilities, dLogits: dLogits)
+        }
+        net.zeroGradients()
+        _ = value()
+        net.backward(dLogits)
+        let step: Float = 1e-3
+        for p in net.parameters {
+            let analytic = p.grad.array
+            for i in 0..<p.value.count {
+                let saved = p.value.data[i]
+                p.value.data[i] = saved + step
+                let up = value()
+                p.value.data[i] = saved - step
+                let down = value()
+                p.value.data[i] = saved
+                XCTAssertEqual((up - down) / (2 * step), analytic[i], accuracy: 2e-3, "\(p.name)[\(i)]")
+            }
+        }
+    }
+}
