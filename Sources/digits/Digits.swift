@@ -1,10 +1,16 @@
 // The `digits` command line: draw, train, eval, predict, bench.
 import ArgumentParser
+import DigitCore
 
 @main
 struct Digits: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
         abstract: "Recognize handwritten digits: draw one, or train and evaluate the network.",
-        subcommands: [])
+        subcommands: [Bench.self])
+
+    static func main() {
+        BLASKernels.selectForThisCPU()
+        main(nil)
+    }
 }

@@ -1,0 +1,98 @@
+// Speed and memory of an architecture on synthetic input: training throughput, the pad's single-image latency,
+// batch inference throughput and peak resident memory, all measured in one process.
+
+import Foundation
+
+/// Figures from one benchmark run; JSON keys are the snake_case names.
+public struct BenchmarkResult: Sendable, Codable {
+    public var arch: String
+    public var workers: Int
+    public var train_img_per_s: Double
+    public var latency_us: Double
+    public var latency_p99_us: Double
+    public var infer_img_per_s: Double
+    public var peak_rss_mb: Double
+}
+
+/// Runs the measurements. Synthetic images are enough: the cost of every layer does not depend on pixel values.
+public enum Benchmark {
+    public static let batchSize = 128
+    /// Canvas the latency path preprocesses, the pad's default size.
+    public static let canvasSide = 280
+
+    public static func run(architecture: Architecture, trainBatches: Int = 40, warmupBatches: Int = 3,
+                           latencyCalls: Int = 500, inferenceImages: Int = 20_000) -> BenchmarkResult {
+        let network = Network(architecture: architecture)
+        network.initialize(seed: 1)
+        var rng = SplitMix64(seed: 7)
+        let input = Tensor(shape: [batchSize, 1, MNIST.side, MNIST.side])
+        for i in 0..<input.count { input.data[i] = rng.nextUnit() }
+        let labels = (0..<batchSize).map { UInt8($0 % MNIST.classes) }
+
+        // Training: forward, loss, backward and AdamW update on full batches.
+        let optimizer = Adam(parameters: network.parameters)
+        let loss = SoftmaxCrossEntropy()
+        let probabilities = Tensor(shape: [0]), dLogits = Tensor(shape: [0])
+        func step() {
+            network.zeroGradients()
+            let logits = network.forward(input, mode: .training)
+            _ = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities, dLogits: dLogits)
+            network.backward(dLogits)
+            optimizer.update(network.parameters)
+        }
+        for _ in 0..<warmupBatches { step() }
+        let trainSeconds = time { for _ in 0..<trainBatches { step() } }
+        let peak = peakResidentMegabytes()
+
+        // Latency: a drawn canvas through the pad's path, preprocessing plus one forward pass.
+        let canvas = syntheticDrawing(side: canvasSide)
+        var latencies: [Double] = []
+        for call in 0..<(latencyCalls + latencyCalls / 10) {
+            let seconds = time {
+                let image = DigitPreprocessor.mnistImage(from: canvas, width: canvasSide, height: canvasSide)!
+                _ = network.probabilities(for: image)
+            }
+            if call >= latencyCalls / 10 { latencies.append(seconds * 1e6) }
+        }
+        latencies.sort()
+
+        // Batch inference.
+        let batches = max(1, inferenceImages / batchSize)
+        _ = network.forward(input, mode: .inference)
+        let inferSeconds = time { for _ in 0..<batches { _ = network.forward(input, mode: .inference) } }
+
+        return BenchmarkResult(
+            arch: architecture.name, workers: Parallel.workers,
+            train_img_per_s: Double(trainBatches * batchSize) / trainSeconds,
+            latency_us: latencies[latencies.count / 2],
+            latency_p99_us: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
+            infer_img_per_s: Double(batches * batchSize) / inferSeconds,
+            peak_rss_mb: max(peak, peakResidentMegabytes()))
+    }
+
+    static func time(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// A ring of ink, as a person draws a 0, on a black canvas.
+    static func syntheticDrawing(side: Int) -> [Float] {
+        var canvas = InkCanvas(width: side, height: side)
+        let c = Float(side) / 2, steps = 48
+        let points = (0...steps).map { i -> InkPoint in
+            let t = Float(i) / Float(steps) * 2 * .pi
+            return InkPoint(x: c + 0.25 * Float(side) * sinf(t), y: c + 0.35 * Float(side) * cosf(t))
+        }
+        canvas.draw(Stroke(points: points, radius: Float(side) / 28))
+        return canvas.pixels
+    }
+
+    /// The process's peak resident set (VmHWM) in MiB, from /proc; 0 where unavailable.
+    public static func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kb / 1024
+    }
+}

@@ -1,0 +1,231 @@
+// The training loop: seeded split, shuffled batches, optional augmentation, AdamW with a schedule, a validation
+// pass per epoch, and resumable checkpoints.
+
+import Foundation
+
+/// Everything that decides a training run; the same settings and worker count give identical weights.
+public struct TrainingSettings: Sendable {
+    public var architecture: Architecture
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    public var schedule: LearningRateSchedule
+    public var weightDecay: Float
+    public var labelSmoothing: Float
+    public var augment: Bool
+    /// Fraction of the training images held out for validation.
+    public var validationFraction: Float = 0.1
+    /// Use only this many training images (before the split); nil for all.
+    public var limit: Int?
+    public var seed: UInt64
+
+    /// The architecture's own defaults.
+    public init(architecture: Architecture, seed: UInt64) {
+        let d = architecture.defaults
+        self.architecture = architecture
+        (epochs, batchSize, learningRate, schedule) = (d.epochs, d.batchSize, d.learningRate, d.schedule)
+        (weightDecay, labelSmoothing, augment) = (d.weightDecay, d.labelSmoothing, d.augment)
+        self.seed = seed
+    }
+
+    /// Recorded in the model file's metadata.
+    public var description: [String: String] {
+        ["epochs": "\(epochs)", "batch_size": "\(batchSize)", "learning_rate": "\(learningRate)",
+         "schedule": schedule.rawValue, "weight_decay": "\(weightDecay)", "label_smoothing": "\(labelSmoothing)",
+         "augment": "\(augment)", "validation_fraction": "\(validationFraction)", "seed": "\(seed)",
+         "limit": limit.map(String.init) ?? "none"]
+    }
+}
+
+/// Where a run stands: enough to resume it exactly.
+public struct TrainingPosition: Sendable, Equatable, Codable {
+    public var epoch = 0
+    /// The next batch to run within `epoch`.
+    public var batch = 0
+    public var lossSum: Double = 0
+    public var correct = 0
+    public var seen = 0
+    public init() {}
+}
+
+/// One finished epoch.
+public struct EpochReport: Sendable, Codable {
+    public var epoch: Int
+    public var trainLoss: Float, trainAccuracy: Float
+    public var validationLoss: Float, validationAccuracy: Float
+    public var seconds: Double
+    public var imagesPerSecond: Double
+}
+
+/// Progress within an epoch, for a progress bar.
+public struct BatchProgress: Sendable {
+    public var epoch: Int, batch: Int, batches: Int
+    public var loss: Float, accuracy: Float
+    public var imagesPerSecond: Double
+}
+
+public enum TrainingOutcome: Sendable { case finished, interrupted }
+
+/// Trains a network on labeled images, reporting progress and asking for checkpoints.
+public final class Trainer {
+    public let network: Network
+    public let settings: TrainingSettings
+    public let optimizer: Adam
+    public private(set) var position = TrainingPosition()
+    public private(set) var history: [EpochReport] = []
+
+    private let data: LabeledImages
+    private let trainIndices: [Int], validationIndices: [Int]
+    private let loss: SoftmaxCrossEntropy
+    private let batchInput = Tensor(shape: [0]), raw = Tensor(shape: [0])
+    private let probabilities = Tensor(shape: [0]), dLogits = Tensor(shape: [0])
+    private var labels: [UInt8] = []
+
+    public init(network: Network, settings: TrainingSettings, data: LabeledImages) throws {
+        guard data.rows == MNIST.side, data.cols == MNIST.side else {
+            throw TrainingError("images are \(data.rows)x\(data.cols), the network reads \(MNIST.side)x\(MNIST.side)")
+        }
+        self.network = network
+        self.settings = settings
+        self.data = data
+        loss = SoftmaxCrossEntropy(labelSmoothing: settings.labelSmoothing)
+        optimizer = Adam(parameters: network.parameters, learningRate: settings.learningRate,
+                         weightDecay: settings.weightDecay)
+        var rng = SplitMix64(seed: settings.seed).derived(0x5)
+        let all = Array(0..<min(data.count, settings.limit ?? data.count)).shuffled(using: &rng)
+        let held = Int(Float(all.count) * settings.validationFraction)
+        validationIndices = Array(all.suffix(held)).sorted()
+        trainIndices = Array(all.dropLast(held)).sorted()
+        guard trainIndices.count >= settings.batchSize else {
+            throw TrainingError("only \(trainIndices.count) training images for batches of \(settings.batchSize)")
+        }
+    }
+
+    public var trainingCount: Int { trainIndices.count }
+    public var validationCount: Int { validationIndices.count }
+    var batchesPerEpoch: Int { trainIndices.count / settings.batchSize }
+    var totalSteps: Int { batchesPerEpoch * settings.epochs }
+
+    /// Continues from a checkpoint's position (its weights and moments are already restored).
+    public func resume(from position: TrainingPosition, history: [EpochReport]) {
+        self.position = position
+        self.history = history
+        optimizer.restore(step: position.epoch * batchesPerEpoch + position.batch)
+    }
+
+    /// Runs until all epochs are done or `shouldStop` says so (checked between batches).
+    /// `checkpoint` is called after every epoch and on interruption.
+    public func run(progress: (BatchProgress) -> Void, epochEnded: (EpochReport) -> Void,
+                    shouldStop: () -> Bool, checkpoint: () throws -> Void) throws -> TrainingOutcome {
+        let batchSize = settings.batchSize
+        while position.epoch < settings.epochs {
+            var order = trainIndices
+            var shuffler = SplitMix64(seed: settings.seed).derived(0x100 + UInt64(position.epoch))
+            order.shuffle(using: &shuffler)
+            let start = Date(), firstBatch = position.batch
+            while position.batch < batchesPerEpoch {
+                if shouldStop() {
+                    try checkpoint()
+                    return .interrupted
+                }
+                let step = position.epoch * batchesPerEpoch + position.batch
+                optimizer.learningRate = settings.schedule.rate(step: step, total: totalSteps,
+                                                                base: settings.learningRate)
+                let slice = order[position.batch * batchSize..<(position.batch + 1) * batchSize]
+                trainStep(slice, step: step)
+                position.batch += 1
+                let elapsed = Date().timeIntervalSince(start)
+                progress(BatchProgress(epoch: position.epoch, batch: position.batch, batches: batchesPerEpoch,
+                                       loss: Float(position.lossSum / Double(position.seen)),
+                                       accuracy: Float(position.correct) / Float(position.seen),
+                                       imagesPerSecond: Double((position.batch - firstBatch) * batchSize) / elapsed))
+            }
+            let seconds = Date().timeIntervalSince(start)
+            let validation = evaluate(validationIndices)
+            let report = EpochReport(
+                epoch: position.epoch + 1, trainLoss: Float(position.lossSum / Double(position.seen)),
+                trainAccuracy: Float(position.correct) / Float(position.seen),
+                validationLoss: validation.loss, validationAccuracy: validation.accuracy, seconds: seconds,
+                imagesPerSecond: Double((batchesPerEpoch - firstBatch) * batchSize) / seconds)
+            history.append(report)
+            position = TrainingPosition()
+            position.epoch = report.epoch
+            epochEnded(report)
+            try checkpoint()
+        }
+        return .finished
+    }
+
+    /// One forward/backward/update on the images at `indices`.
+    private func trainStep(_ indices: ArraySlice<Int>, step: Int) {
+        let n = indices.count
+        let target = settings.augment ? raw : batchInput
+        fill(target, labels: &labels, from: indices)
+        if settings.augment {
+            batchInput.reshape(raw.shape)
+            var rng = SplitMix64(seed: settings.seed).derived(0x1_0000_0000 + UInt64(step))
+            Augmentation.standard.apply(UnsafeBufferPointer(raw.buffer), to: batchInput.buffer, count: n, rng: &rng)
+        }
+        for case let dropout as Dropout in network.layers {
+            dropout.rng = SplitMix64(seed: settings.seed).derived(0x2_0000_0000 + UInt64(step))
+        }
+        network.zeroGradients()
+        let logits = network.forward(batchInput, mode: .training)
+        let batchLoss = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities,
+                                             dLogits: dLogits)
+        network.backward(dLogits)
+        optimizer.update(network.parameters)
+        position.lossSum += Double(batchLoss) * Double(n)
+        position.correct += countCorrect(probabilities, labels: labels)
+        position.seen += n
+    }
+
+    /// Copies the images at `indices` into `tensor` as `[N, 1, 28, 28]` floats in [0, 1].
+    private func fill(_ tensor: Tensor, labels: inout [UInt8], from indices: ArraySlice<Int>) {
+        tensor.reshape([indices.count, 1, MNIST.side, MNIST.side])
+        labels.removeAll(keepingCapacity: true)
+        data.pixels.withUnsafeBufferPointer { pixels in
+            for (row, index) in indices.enumerated() {
+                let src = pixels.baseAddress! + index * MNIST.pixels, dst = tensor.data + row * MNIST.pixels
+                for i in 0..<MNIST.pixels { dst[i] = Float(src[i]) * (1 / 255) }
+                labels.append(data.labels[index])
+            }
+        }
+    }
+
+    /// Mean loss and accuracy over `indices`, in inference mode.
+    func evaluate(_ indices: [Int]) -> (loss: Float, accuracy: Float) {
+        guard !indices.isEmpty else { return (.nan, .nan) }
+        let plain = SoftmaxCrossEntropy()
+        var lossSum: Double = 0, correct = 0
+        for start in stride(from: 0, to: indices.count, by: settings.batchSize) {
+            let slice = indices[start..<min(start + settings.batchSize, indices.count)]
+            fill(batchInput, labels: &labels, from: slice)
+            let logits = network.forward(batchInput, mode: .inference)
+            lossSum += Double(plain.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities,
+                                                    dLogits: dLogits)) * Double(slice.count)
+            correct += countCorrect(probabilities, labels: labels)
+        }
+        return (Float(lossSum / Double(indices.count)), Float(correct) / Float(indices.count))
+    }
+
+    private func countCorrect(_ probabilities: Tensor, labels: [UInt8]) -> Int {
+        let k = probabilities.perSample
+        return (0..<probabilities.batch).filter { r in
+            argmax(UnsafeBufferPointer(start: probabilities.data + r * k, count: k)) == Int(labels[r])
+        }.count
+    }
+}
+
+/// Index of the largest value (the first on ties).
+public func argmax<C: Collection>(_ values: C) -> Int where C.Element == Float, C.Index == Int {
+    var best = values.startIndex
+    for i in values.indices where values[i] > values[best] { best = i }
+    return best - values.startIndex
+}
+
+/// A training run that cannot start or continue.
+public struct TrainingError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
