@@ -7,7 +7,7 @@ struct Digits: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
         abstract: "Recognize handwritten digits: draw one, or train and evaluate the network.",
-        subcommands: [Bench.self])
+        subcommands: [Train.self, Eval.self, Predict.self, Bench.self])
 
     static func main() {
         BLASKernels.selectForThisCPU()

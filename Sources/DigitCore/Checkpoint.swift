@@ -1,0 +1,40 @@
+// Checkpoints: a model file plus the optimizer's moments and the position in the run, so training resumes exactly.
+
+import Foundation
+
+public enum Checkpoint {
+    /// Where a run writing `output` keeps its checkpoint.
+    public static func url(for output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(output.lastPathComponent + ".checkpoint")
+    }
+
+    /// Writes the trainer's whole state atomically.
+    public static func save(_ trainer: Trainer, metadata: [String: String], to url: URL) throws {
+        var meta = metadata
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        meta[ModelFile.Key.position] = String(decoding: try encoder.encode(trainer.position), as: UTF8.self)
+        meta[ModelFile.Key.history] = String(decoding: try encoder.encode(trainer.history), as: UTF8.self)
+        try ModelFile.save(trainer.network, metadata: meta, optimizer: trainer.optimizer, to: url)
+    }
+
+    /// Loads a checkpoint's network and returns what `Trainer.resume` and the optimizer need.
+    public static func load(from url: URL) throws -> (network: Network, file: SafeTensorsFile,
+                                                      position: TrainingPosition, history: [EpochReport]) {
+        let name = url.lastPathComponent
+        let file = try SafeTensorsFile.read(from: url)
+        let network = try ModelFile.network(from: file, name: name)
+        let decoder = JSONDecoder()
+        guard let positionText = file.metadata[ModelFile.Key.position],
+              let position = try? decoder.decode(TrainingPosition.self, from: Data(positionText.utf8)),
+              let history = try? decoder.decode([EpochReport].self,
+                                                from: Data((file.metadata[ModelFile.Key.history] ?? "[]").utf8))
+        else { throw ModelFileError("\(name): a model file, but not a training checkpoint") }
+        return (network, file, position, history)
+    }
+
+    /// Restores the optimizer moments into a trainer built around a checkpoint's network.
+    public static func restoreOptimizer(of trainer: Trainer, from file: SafeTensorsFile, name: String) throws {
+        try ModelFile.restore(trainer.optimizer, of: trainer.network, from: file, name: name)
+    }
+}

@@ -1,0 +1,106 @@
+// `digits train`: train an architecture on MNIST, keeping checkpoints, then score it on the test set.
+
+import ArgumentParser
+import DigitCore
+import Foundation
+
+extension Digits {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train a network on MNIST and save it as a safetensors model.",
+            discussion: """
+            Holds out a seeded validation split, reports loss and accuracy per epoch, then scores the final \
+            model on the 10,000 test images (when they are in --data) and records everything in the model's \
+            metadata. Ctrl-C stops after writing a checkpoint (OUTPUT.checkpoint); --resume continues from it.
+
+            Architectures:
+            \(Architecture.all.map { "  \($0.name): \($0.about)" }.joined(separator: "\n"))
+
+            Examples:
+              digits train --data Data/mnist --arch convnet --epochs 15 --batch-size 128 --seed 1 --output m.safetensors
+              digits train --data Data/mnist --arch bnnet --output Resources/digits.safetensors
+              digits train --data Data/mnist --arch bnnet --output b.safetensors --resume
+            """)
+
+        @Option(help: "Directory with the MNIST IDX files (see scripts/fetch-mnist.sh).")
+        var data = "Data/mnist"
+
+        @Option(help: "Architecture: \(Architecture.all.map(\.name).joined(separator: ", ")).")
+        var arch = Architecture.convnet.name
+
+        @Option(help: "Passes over the training images (default: the architecture's).")
+        var epochs: Int?
+
+        @Option(help: "Images per batch (default: the architecture's).")
+        var batchSize: Int?
+
+        @Option(help: "Peak learning rate for Adam (default: the architecture's).")
+        var lr: Float?
+
+        @Option(help: "Learning-rate schedule: \(LearningRateSchedule.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var schedule: String?
+
+        @Option(help: "Decoupled weight decay (default: the architecture's).")
+        var weightDecay: Float?
+
+        @Option(help: "Label smoothing in [0, 1) (default: the architecture's).")
+        var labelSmoothing: Float?
+
+        @Option(help: "Augment training images with random affine and thickness changes: on or off (default: the architecture's).")
+        var augment: String?
+
+        @Option(help: "Fraction of the training images held out for validation.")
+        var validationSplit: Float = 0.1
+
+        @Option(help: "Train on only the first N training images (quick runs).")
+        var limit: Int?
+
+        @Option(help: "Seed for initialization, the split, shuffling, dropout and augmentation.")
+        var seed: UInt64 = 1
+
+        @Option(help: "Where to save the trained model.")
+        var output = "model.safetensors"
+
+        @Flag(help: "Continue from OUTPUT.checkpoint.")
+        var resume = false
+
+        @OptionGroup var threads: ThreadOptions
+
+        func validate() throws {
+            guard Architecture.named(arch) != nil else { throw ValidationError(unknownArchitecture(arch)) }
+            if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+            if let batchSize, batchSize < 1 || batchSize > 8192 { throw ValidationError("--batch-size must be between 1 and 8192") }
+            if let lr, !(lr > 0 && lr < 10) { throw ValidationError("--lr must be a positive number below 10") }
+            if let schedule, LearningRateSchedule(rawValue: schedule) == nil {
+                throw ValidationError("unknown --schedule '\(schedule)'; choose one of: \(LearningRateSchedule.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if let weightDecay, !(weightDecay >= 0 && weightDecay < 1) { throw ValidationError("--weight-decay must be in [0, 1)") }
+            if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) { throw ValidationError("--label-smoothing must be in [0, 1)") }
+            if let augment, !["on", "off"].contains(augment) { throw ValidationError("--augment takes on or off") }
+            guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1)") }
+            if let limit, limit < 1 { throw ValidationError("--limit must be positive") }
+        }
+
+        var settings: TrainingSettings {
+            var s = TrainingSettings(architecture: Architecture.named(arch)!, seed: seed)
+            if let epochs { s.epochs = epochs }
+            if let batchSize { s.batchSize = batchSize }
+            if let lr { s.learningRate = lr }
+            if let schedule { s.schedule = LearningRateSchedule(rawValue: schedule)! }
+            if let weightDecay { s.weightDecay = weightDecay }
+            if let labelSmoothing { s.labelSmoothing = labelSmoothing }
+            if let augment { s.augment = augment == "on" }
+            s.validationFraction = validationSplit
+            s.limit = limit
+            return s
+        }
+
+        func run() throws {
+            threads.apply()
+            let directory = URL(fileURLWithPath: data)
+            let training = try LabeledImages.load(.train, from: directory)
+            try TrainingSession(settings: settings, training: training, directory: directory,
+                                output: URL(fileURLWithPath: output), resume: resume).run()
+        }
+    }
+}
