@@ -40,6 +40,10 @@ public final class MaxPool2D: Layer {
             Parallel.forSlices(n * c) { range, _ in
                 for plane in range {
                     let xp = x + plane * h * w
+                    if s == 2 { Self.pool2x2(xp, width: w, outHeight: oh, outWidth: ow,
+                                             into: y + plane * oh * ow, winners: win + plane * oh * ow)
+                        continue
+                    }
                     for i in 0..<oh {
                         for j in 0..<ow {
                             var best = i * s * w + j * s
@@ -59,6 +63,24 @@ public final class MaxPool2D: Layer {
             }
         }
         return output
+    }
+
+    /// The common 2x2 case, unrolled: ties go to the first position in reading order, as in the general loop.
+    @inline(__always)
+    static func pool2x2(_ x: UnsafeMutablePointer<Float>, width w: Int, outHeight: Int, outWidth: Int,
+                        into y: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>) {
+        for i in 0..<outHeight {
+            let top = 2 * i * w, bottom = top + w
+            for j in 0..<outWidth {
+                let a = top + 2 * j
+                var best = a, value = x[a]
+                if x[a + 1] > value { best = a + 1; value = x[a + 1] }
+                if x[bottom + 2 * j] > value { best = bottom + 2 * j; value = x[best] }
+                if x[bottom + 2 * j + 1] > value { best = bottom + 2 * j + 1; value = x[best] }
+                y[i * outWidth + j] = value
+                winners[i * outWidth + j] = Int32(best)
+            }
+        }
     }
 
     /// Routes each output gradient to the input position that won the max.
