@@ -61,12 +61,9 @@ public final class BatchNorm: Layer {
                     var mean: Float, variance: Float
                     if mode == .training {
                         var sum: Double = 0, sumSq: Double = 0
-                        for i in 0..<n { let p = x + (i * c + ch) * s; for j in 0..<s { sum += Double(p[j]) } }
+                        for i in 0..<n { sum += Double(simdSum(x + (i * c + ch) * s, count: s)) }
                         mean = Float(sum / Double(m))
-                        for i in 0..<n {
-                            let p = x + (i * c + ch) * s
-                            for j in 0..<s { let d = p[j] - mean; sumSq += Double(d * d) }
-                        }
+                        for i in 0..<n { sumSq += Double(simdSquaredDeviation(x + (i * c + ch) * s, count: s, from: mean)) }
                         variance = Float(sumSq / Double(m))
                         rm[ch] = mom * rm[ch] + (1 - mom) * mean
                         rv[ch] = mom * rv[ch] + (1 - mom) * variance * m / max(m - 1, 1)
@@ -76,11 +73,13 @@ public final class BatchNorm: Layer {
                     }
                     let inv = 1 / (variance + eps).squareRoot()
                     invStd[ch] = inv
+                    let scale = g[ch], shift = b[ch]
                     for i in 0..<n {
                         let at = (i * c + ch) * s
                         for j in at..<at + s {
-                            xh[j] = (x[j] - mean) * inv
-                            y[j] = g[ch] * xh[j] + b[ch]
+                            let normal = (x[j] - mean) * inv
+                            xh[j] = normal
+                            y[j] = scale * normal + shift
                         }
                     }
                 }
@@ -115,4 +114,34 @@ public final class BatchNorm: Layer {
         }
         return dInput
     }
+}
+
+/// Sum of `count` floats, eight lanes at a time (a scalar loop cannot be vectorized without reassociating).
+@inline(__always)
+func simdSum(_ p: UnsafePointer<Float>, count: Int) -> Float {
+    var acc = SIMD8<Float>(repeating: 0)
+    var i = 0
+    while i + 8 <= count {
+        acc += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+        i += 8
+    }
+    var total = acc.sum()
+    while i < count { total += p[i]; i += 1 }
+    return total
+}
+
+/// `sum((p[i] - mean)^2)`, eight lanes at a time.
+@inline(__always)
+func simdSquaredDeviation(_ p: UnsafePointer<Float>, count: Int, from mean: Float) -> Float {
+    var acc = SIMD8<Float>(repeating: 0)
+    let m = SIMD8<Float>(repeating: mean)
+    var i = 0
+    while i + 8 <= count {
+        let d = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) - m
+        acc += d * d
+        i += 8
+    }
+    var total = acc.sum()
+    while i < count { total += (p[i] - mean) * (p[i] - mean); i += 1 }
+    return total
 }

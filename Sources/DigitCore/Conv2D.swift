@@ -26,7 +26,10 @@ public final class Conv2D: Layer {
     private var inputShape: [Int] = []
     private let output = Tensor(shape: [0])
     private let dInput = Tensor(shape: [0])
-    /// im2col of every sample of the last forward pass: `[N, K, P]`.
+    /// The last forward pass's input, kept for backward.
+    private var input: Tensor?
+    /// Per-worker im2col scratch, `[workers, K, P]`: one sample at a time, so it stays in cache. Backward
+    /// unfolds the sample again instead of keeping `[N, K, P]` (tens of megabytes) alive between the passes.
     private let columns = Tensor(shape: [0])
     private let dColumns = Tensor(shape: [0])
     private let weightPartials = GradientPartials(), biasPartials = GradientPartials()
@@ -54,16 +57,18 @@ public final class Conv2D: Layer {
     /// - Parameter input: `[N, C, H, W]`. - Returns: `[N, O, OH, OW]`.
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         inputShape = input.shape
+        self.input = input
         let n = input.batch, h = input.shape[2], w = input.shape[3]
         let out = outputShape(for: Array(input.shape.dropFirst()))
         let oh = out[1], ow = out[2], p = oh * ow, k = inChannels * kernel * kernel
         output.reshape([n] + out)
-        columns.reshape([n, k, p])
+        columns.reshape([Parallel.workers, k, p])
         let x = input.data, y = output.data, cols = columns.data, wt = weight.value.data, b = bias.value.data
         let (o, c, ks, pd) = (outChannels, inChannels, kernel, pad)
-        Parallel.forSlices(n) { range, _ in
+        Parallel.forSlices(n) { range, worker in
+            let col = cols + worker * k * p
             for s in range {
-                let col = cols + s * k * p, ys = y + s * o * p
+                let ys = y + s * o * p
                 im2col(x + s * c * h * w, channels: c, height: h, width: w, kernel: ks, pad: pd,
                        outHeight: oh, outWidth: ow, into: col)
                 for oc in 0..<o { (ys + oc * p).update(repeating: b[oc], count: p) }
@@ -81,13 +86,18 @@ public final class Conv2D: Layer {
         let (o, c, ks, pd) = (outChannels, inChannels, kernel, pad)
         dInput.reshape(inputShape)
         dColumns.reshape([Parallel.workers, k, p])
+        guard let x = input?.data else { preconditionFailure("\(name): backward before forward") }
         let dy = dOutput.data, dx = dInput.data, cols = columns.data, dcolsAll = dColumns.data
         let wt = weight.value.data, wCount = weight.value.count, propagate = needsInputGradient
         let wp = weightPartials, bp = biasPartials
+        wp.prepare(count: wCount)
+        bp.prepare(count: o)
         let used = Parallel.forSlices(n) { range, worker in
-            let dW = wp.buffer(worker, count: wCount), dB = bp.buffer(worker, count: o)
-            let dcol = dcolsAll + worker * k * p
+            let dW = wp.buffer(worker), dB = bp.buffer(worker)
+            let dcol = dcolsAll + worker * k * p, col = cols + worker * k * p
             for s in range {
+                im2col(x + s * c * h * w, channels: c, height: h, width: w, kernel: ks, pad: pd,
+                       outHeight: oh, outWidth: ow, into: col)
                 let dys = dy + s * o * p
                 for oc in 0..<o {
                     var sum: Float = 0
@@ -95,7 +105,7 @@ public final class Conv2D: Layer {
                     dB[oc] += sum
                 }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(o), Int32(k), Int32(p),
-                            1, dys, Int32(p), cols + s * k * p, Int32(p), 1, dW, Int32(k))
+                            1, dys, Int32(p), col, Int32(p), 1, dW, Int32(k))
                 guard propagate else { continue }
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(p), Int32(o),
                             1, wt, Int32(k), dys, Int32(p), 0, dcol, Int32(p))
@@ -128,9 +138,11 @@ func im2col(_ x: UnsafePointer<Float>, channels: Int, height: Int, width: Int, k
                         dst.update(repeating: 0, count: outWidth)
                         continue
                     }
-                    if jLo > 0 { dst.update(repeating: 0, count: jLo) }
-                    (dst + jLo).update(from: plane + iy * width + (jLo + v - pad), count: jHi - jLo)
-                    if jHi < outWidth { (dst + jHi).update(repeating: 0, count: outWidth - jHi) }
+                    // Rows are short (tens of floats): a plain loop beats a memcpy call per row.
+                    let src = plane + iy * width + (v - pad)
+                    for j in 0..<jLo { dst[j] = 0 }
+                    for j in jLo..<jHi { dst[j] = src[j] }
+                    for j in jHi..<outWidth { dst[j] = 0 }
                 }
                 row += outHeight * outWidth
             }

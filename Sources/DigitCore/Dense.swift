@@ -57,8 +57,10 @@ public final class Dense: Layer {
         dInput.reshape(input.shape)
         let x = input.data, dy = dOutput.data, dx = dInput.data, w = weight.value.data
         let wp = weightPartials, bp = biasPartials, propagate = needsInputGradient
+        wp.prepare(count: o * i)
+        bp.prepare(count: o)
         let used = Parallel.forSlices(n) { range, worker in
-            let dW = wp.buffer(worker, count: o * i), dB = bp.buffer(worker, count: o)
+            let dW = wp.buffer(worker), dB = bp.buffer(worker)
             let lo = range.lowerBound, m = Int32(range.count)
             for s in range { for k in 0..<o { dB[k] += dy[s * o + k] } }
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(o), Int32(i), m,

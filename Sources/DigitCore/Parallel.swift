@@ -40,13 +40,17 @@ public enum Parallel {
 final class GradientPartials {
     private var storage: [Tensor] = []
 
-    func buffer(_ worker: Int, count: Int) -> UnsafeMutablePointer<Float> {
-        while storage.count <= worker { storage.append(Tensor(shape: [count])) }
-        let t = storage[worker]
-        if t.count != count { t.reshape([count]) }
-        t.fill(0)
-        return t.data
+    /// Makes one zeroed buffer of `count` floats per worker; call before the parallel region (growing the list
+    /// from inside it would race).
+    func prepare(count: Int) {
+        while storage.count < Parallel.workers { storage.append(Tensor(shape: [count])) }
+        for t in storage {
+            if t.count != count { t.reshape([count]) }
+            t.fill(0)
+        }
     }
+
+    func buffer(_ worker: Int) -> UnsafeMutablePointer<Float> { storage[worker].data }
 
     /// Adds the first `workers` partial buffers into `target` in worker order.
     func reduce(into target: Tensor, workers: Int) {
