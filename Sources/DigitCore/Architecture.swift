@@ -43,7 +43,9 @@ public struct Architecture: Sendable, Equatable {
                  .conv(filters: 64, kernel: 3, padding: .valid), .relu, .maxPool(2),
                  .flatten, .dropout(0.5), .dense(MNIST.classes)],
         initializer: .glorot,
-        defaults: TrainingDefaults(epochs: 15, batchSize: 128, learningRate: 1e-3, schedule: .constant,
+        // Keras trained it at a constant 1e-3 (98.98% here with seed 1); warm-up and cosine decay from 2e-3
+        // scored higher on the validation split (99.15% against 99.03%), so that is the default.
+        defaults: TrainingDefaults(epochs: 15, batchSize: 128, learningRate: 2e-3, schedule: .cosine,
                                    weightDecay: 0, labelSmoothing: 0, augment: false))
 
     /// The shipped recognizer: two conv-conv-pool blocks with batch normalization, a normalized dense layer and
@@ -58,7 +60,7 @@ public struct Architecture: Sendable, Equatable {
                  .flatten, .dense(256), .batchNorm, .relu, .dropout(0.4), .dense(MNIST.classes)],
         initializer: .he,
         defaults: TrainingDefaults(epochs: 15, batchSize: 128, learningRate: 3e-3, schedule: .onecycle,
-                                   weightDecay: 1e-4, labelSmoothing: 0.1, augment: true))
+                                   weightDecay: 5e-3, labelSmoothing: 0.1, augment: true))
 
     public static let all: [Architecture] = [.convnet, .bnnet]
 
