@@ -84,10 +84,15 @@ public final class Dropout: Layer {
             return output
         }
         if mask.count < input.count { mask = [Float](repeating: 0, count: input.count) }
-        let keep = 1 / (1 - rate)
-        for i in 0..<input.count {
-            mask[i] = rng.nextUnit() < rate ? 0 : keep
+        // Four 16-bit uniform draws from each 64-bit random number: dropout needs no finer resolution.
+        let keep = 1 / (1 - rate), threshold = UInt64((rate * 65536).rounded())
+        var i = 0, bits: UInt64 = 0
+        while i < input.count {
+            if i % 4 == 0 { bits = rng.next() }
+            mask[i] = (bits & 0xFFFF) < threshold ? 0 : keep
+            bits >>= 16
             output.data[i] = input.data[i] * mask[i]
+            i += 1
         }
         return output
     }

@@ -99,11 +99,7 @@ public final class Conv2D: Layer {
                 im2col(x + s * c * h * w, channels: c, height: h, width: w, kernel: ks, pad: pd,
                        outHeight: oh, outWidth: ow, into: col)
                 let dys = dy + s * o * p
-                for oc in 0..<o {
-                    var sum: Float = 0
-                    for i in 0..<p { sum += dys[oc * p + i] }
-                    dB[oc] += sum
-                }
+                for oc in 0..<o { dB[oc] += simdSum(dys + oc * p, count: p) }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(o), Int32(k), Int32(p),
                             1, dys, Int32(p), col, Int32(p), 1, dW, Int32(k))
                 guard propagate else { continue }

@@ -72,11 +72,14 @@ public final class MaxPool2D: Layer {
         for i in 0..<outHeight {
             let top = 2 * i * w, bottom = top + w
             for j in 0..<outWidth {
-                let a = top + 2 * j
-                var best = a, value = x[a]
-                if x[a + 1] > value { best = a + 1; value = x[a + 1] }
-                if x[bottom + 2 * j] > value { best = bottom + 2 * j; value = x[best] }
-                if x[bottom + 2 * j + 1] > value { best = bottom + 2 * j + 1; value = x[best] }
+                // Branch-free: which cell wins is data-dependent and unpredictable, so selects beat jumps.
+                let a = top + 2 * j, b = bottom + 2 * j
+                let topRight = x[a + 1] > x[a]
+                let topBest = topRight ? a + 1 : a
+                let bottomRight = x[b + 1] > x[b]
+                let bottomBest = bottomRight ? b + 1 : b
+                let best = x[bottomBest] > x[topBest] ? bottomBest : topBest
+                let value = x[best]
                 y[i * outWidth + j] = value
                 winners[i * outWidth + j] = Int32(best)
             }
