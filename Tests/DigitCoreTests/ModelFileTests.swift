@@ -1,0 +1,98 @@
+// Model files: a save/load round trip predicts identically; broken or mismatched files are refused clearly.
+
+import XCTest
+@testable import DigitCore
+
+final class ModelFileTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        Parallel.configure(workers: 2)
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("digits-model-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try FileManager.default.removeItem(at: directory) }
+
+    func trainedLookingNetwork(_ architecture: Architecture) -> Network {
+        let network = Network(architecture: architecture)
+        network.initialize(seed: 11)
+        // Non-trivial normalization state, so the round trip has to carry it.
+        for case let bn as BatchNorm in network.layers {
+            bn.runningMean.value.copy(from: randomTensor(bn.runningMean.shape, seed: 12))
+            bn.gamma.value.copy(from: randomTensor(bn.gamma.shape, seed: 13))
+        }
+        return network
+    }
+
+    func testRoundTripGivesIdenticalPredictionsAndMetadata() throws {
+        for architecture in Architecture.all {
+            let network = trainedLookingNetwork(architecture)
+            let url = directory.appendingPathComponent("\(architecture.name).safetensors")
+            try ModelFile.save(network, metadata: [ModelFile.Key.testAccuracy: "0.9900"], to: url)
+            let (loaded, metadata) = try ModelFile.load(from: url)
+            XCTAssertEqual(metadata[ModelFile.Key.architecture], architecture.name)
+            XCTAssertEqual(metadata[ModelFile.Key.testAccuracy], "0.9900")
+            XCTAssertEqual(metadata[ModelFile.Key.format], ModelFile.format)
+            let images = randomTensor([3, MNIST.pixels], seed: 14).array.map(abs)
+            let expected = images.withUnsafeBufferPointer { network.predict($0.baseAddress!, count: 3) }
+            let actual = images.withUnsafeBufferPointer { loaded.predict($0.baseAddress!, count: 3) }
+            XCTAssertEqual(actual, expected, architecture.name)
+        }
+    }
+
+    func assertRefused(_ file: SafeTensorsFile, mentioning phrase: String, line: UInt = #line) throws {
+        let url = directory.appendingPathComponent("bad.safetensors")
+        try file.write(to: url)
+        XCTAssertThrowsError(try ModelFile.load(from: url), line: line) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains(phrase), "'\(message)' should mention '\(phrase)'", line: line)
+            XCTAssertTrue(message.contains("bad.safetensors"), "'\(message)' should name the file", line: line)
+            XCTAssertFalse(message.contains("\n"), "one line", line: line)
+        }
+    }
+
+    func testRefusesWrongShapesMissingAndExtraTensors() throws {
+        let good = ModelFile.contents(of: trainedLookingNetwork(.convnet))
+        var reshaped = good
+        reshaped.tensors[0].shape = [16, 2, 3, 3]
+        try assertRefused(reshaped, mentioning: "shape")
+        var missing = good
+        missing.tensors.removeLast()
+        try assertRefused(missing, mentioning: "missing")
+        var extra = good
+        extra.tensors.append(NamedTensor(name: "conv9.weight", shape: [1], values: [0]))
+        try assertRefused(extra, mentioning: "conv9.weight")
+    }
+
+    func testRefusesForeignFormatVersionAndArchitecture() throws {
+        let good = ModelFile.contents(of: trainedLookingNetwork(.convnet))
+        var foreign = good
+        foreign.metadata = [:]
+        try assertRefused(foreign, mentioning: "not a digits model")
+        var future = good
+        future.metadata[ModelFile.Key.version] = "99"
+        try assertRefused(future, mentioning: "version")
+        var unknown = good
+        unknown.metadata[ModelFile.Key.architecture] = "resnet152"
+        try assertRefused(unknown, mentioning: "unknown architecture")
+    }
+
+    func testRefusesATruncatedFile() throws {
+        let url = directory.appendingPathComponent("cut.safetensors")
+        try ModelFile.save(trainedLookingNetwork(.convnet), to: url)
+        let bytes = try Data(contentsOf: url)
+        try bytes.prefix(bytes.count - 100).write(to: url)
+        XCTAssertThrowsError(try ModelFile.load(from: url)) { error in
+            XCTAssertTrue("\(error)".contains("cut.safetensors"), "\(error)")
+        }
+    }
+
+    func testCheckpointIsNotMistakenForMissingState() throws {
+        let url = directory.appendingPathComponent("plain.safetensors")
+        try ModelFile.save(trainedLookingNetwork(.convnet), to: url)
+        XCTAssertThrowsError(try Checkpoint.load(from: url)) { error in
+            XCTAssertTrue("\(error)".contains("not a training checkpoint"), "\(error)")
+        }
+    }
+}
