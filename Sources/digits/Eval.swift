@@ -32,6 +32,9 @@ extension Digits {
         @Flag(help: "Apply the pad's preprocessing (bounding box to 20x20, centred by mass) to every image.")
         var preprocess = false
 
+        @Option(help: "Write confusion.png and misread.png (the misread digits, predicted in red, true in green) here.")
+        var report: String?
+
         @Flag(help: "Print one JSON object: accuracy, count, per_class, confusion.")
         var json = false
 
@@ -55,6 +58,9 @@ extension Digits {
             }
             let (network, _, url) = try model.load()
             let result = Evaluation.run(network, on: set, preprocess: preprocess)
+            if let report {
+                try Report.write(result, images: set, to: URL(fileURLWithPath: report))
+            }
             if json {
                 let object: [String: Any] = ["accuracy": result.accuracy, "count": result.count,
                                              "correct": result.correct, "per_class": result.perClass,
