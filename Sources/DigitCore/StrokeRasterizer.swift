@@ -23,6 +23,8 @@ public struct InkCanvas: Sendable, Equatable {
 
     /// Width of the anti-aliased rim: coverage falls from 1 to 0 over one pixel centred on the pen's edge.
     static let antialiasHalfWidth: Float = 0.5
+    /// Pixel (i, j)'s centre lies at (i + pixelCentre, j + pixelCentre).
+    static let pixelCentre: Float = 0.5
     /// Pixels beyond the pen's radius that may still receive partial coverage (the bounding-box margin).
     static let boundsMargin: Float = 1
 
@@ -60,10 +62,10 @@ public struct InkCanvas: Sendable, Equatable {
         let width = self.width
         pixels.withUnsafeMutableBufferPointer { out in
             for y in y0...y1 {
-                let py = Float(y) + 0.5 - a.y
+                let py = Float(y) + Self.pixelCentre - a.y
                 let row = y * width
                 for x in x0...x1 {
-                    let px = Float(x) + 0.5 - a.x
+                    let px = Float(x) + Self.pixelCentre - a.x
                     let t = min(max((px * dx + py * dy) * inverseLength, 0), 1)
                     let ex = px - t * dx, ey = py - t * dy
                     let coverage = min(max(edge - (ex * ex + ey * ey).squareRoot(), 0), 1)
