@@ -28,7 +28,7 @@ public enum DigitPreprocessor {
     /// - Returns: MNIST.pixels floats 0...1, or nil when there is no ink.
     public static func mnistImage(from pixels: [Float], width: Int, height: Int) -> [Float]? {
         precondition(pixels.count == width * height, "pixels must hold width * height values")
-        guard let region = InkRegion.find(in: pixels, width: width, height: height) else { return nil }
+        guard width > 0, height > 0, let region = InkRegion.find(in: pixels, width: width, height: height) else { return nil }
         let source = region.hasSpecks ? region.removingSpecks(from: pixels, width: width, height: height) : pixels
         guard let centre = centreOfMass(source, width: width, region: region) else { return nil }
         let scale = Float(fittedSide) / Float(max(region.x1 - region.x0, region.y1 - region.y0))

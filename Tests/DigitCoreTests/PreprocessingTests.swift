@@ -24,6 +24,7 @@ final class PreprocessingTests: XCTestCase {
         XCTAssertNil(DigitPreprocessor.mnistImage(from: pixels, width: canvasSide, height: canvasSide))
         pixels[500] = InkRegion.faintThreshold / 2
         XCTAssertNil(DigitPreprocessor.mnistImage(from: pixels, width: canvasSide, height: canvasSide))
+        XCTAssertNil(DigitPreprocessor.mnistImage(from: [], width: 0, height: 0))
     }
 
     func testOffCentreRectangleIsFittedAndCentred() throws {
