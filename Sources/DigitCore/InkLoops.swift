@@ -1,0 +1,43 @@
+// Element-wise loops over raw row pointers shared by the preprocessing passes. Written over plain pointers
+// with no index arithmetic that can overflow, so the optimizer vectorizes them; each runs once per row.
+
+/// Vectorizable row kernels: every output element depends only on the same element of the inputs.
+enum InkLoops {
+    /// sums[x] += row[x] and peaks[x] = max(peaks[x], row[x]) for x in 0..<count.
+    @inline(__always)
+    static func accumulateSumAndPeak(row: UnsafePointer<Float>, sums: UnsafeMutablePointer<Float>,
+                                     peaks: UnsafeMutablePointer<Float>, count: Int) {
+        for x in 0..<count {
+            let v = row[x]
+            sums[x] += v
+            peaks[x] = v > peaks[x] ? v : peaks[x]
+        }
+    }
+
+    /// mass[x] += row[x] and moment[x] += position * row[x]: one row's share of the column masses and of
+    /// the first moment along y.
+    @inline(__always)
+    static func accumulateMoments(row: UnsafePointer<Float>, position: Float, mass: UnsafeMutablePointer<Float>,
+                                  moment: UnsafeMutablePointer<Float>, count: Int) {
+        for x in 0..<count {
+            let v = row[x]
+            mass[x] += v
+            moment[x] += position * v
+        }
+    }
+
+    /// y[x] += weight * row[x] (axpy).
+    @inline(__always)
+    static func addScaled(_ row: UnsafePointer<Float>, weight: Float, into y: UnsafeMutablePointer<Float>,
+                          count: Int) {
+        for x in 0..<count { y[x] += weight * row[x] }
+    }
+
+    /// The sum of `count` floats.
+    @inline(__always)
+    static func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var total: Float = 0
+        for i in 0..<count { total += values[i] }
+        return total
+    }
+}
