@@ -70,7 +70,8 @@ extension Digits {
             } else {
                 print("\(url.lastPathComponent), \(preprocess ? "with" : "without") preprocessing:")
                 for row in rows {
-                    print(String(format: "  %-9@ %6.2f%%   %@", row.variant.rawValue, row.accuracy * 100, row.variant.summary))
+                    let name = row.variant.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                    print(String(format: "  %@%6.2f%%   %@", name, row.accuracy * 100, row.variant.summary))
                 }
             }
             if let minimum, let worst = rows.min(by: { $0.accuracy < $1.accuracy }), worst.accuracy < minimum {
