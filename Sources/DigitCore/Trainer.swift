@@ -32,7 +32,7 @@ public struct TrainingSettings: Sendable {
     public var description: [String: String] {
         ["epochs": "\(epochs)", "batch_size": "\(batchSize)", "learning_rate": "\(learningRate)",
          "schedule": schedule.rawValue, "weight_decay": "\(weightDecay)", "label_smoothing": "\(labelSmoothing)",
-         "augment": "\(augment)", "validation_fraction": "\(validationFraction)", "seed": "\(seed)",
+         "augment": augment ? "\(architecture.defaults.augmentation)" : "off", "validation_fraction": "\(validationFraction)", "seed": "\(seed)",
          "limit": limit.map(String.init) ?? "none"]
     }
 }
@@ -164,7 +164,7 @@ public final class Trainer {
         if settings.augment {
             batchInput.reshape(raw.shape)
             var rng = SplitMix64(seed: settings.seed).derived(0x1_0000_0000 + UInt64(step))
-            Augmentation.standard.apply(UnsafeBufferPointer(raw.buffer), to: batchInput.buffer, count: n, rng: &rng)
+            settings.architecture.defaults.augmentation.apply(UnsafeBufferPointer(raw.buffer), to: batchInput.buffer, count: n, rng: &rng)
         }
         for case let dropout as Dropout in network.layers {
             dropout.rng = SplitMix64(seed: settings.seed).derived(0x2_0000_0000 + UInt64(step))
