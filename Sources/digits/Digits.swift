@@ -35,7 +35,7 @@ struct Digits: ParsableCommand {
             print(fullMessage(for: error))
             exit(withError: nil)
         }
-        let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "failed"
+        let message = message(for: error).split(separator: "\n").first.map(String.init) ?? ""
         if !message.isEmpty {
             let hint = code == .validationFailure ? " (see 'digits help')" : ""
             FileHandle.standardError.write(Data("digits: \(message.replacingOccurrences(of: "Error: ", with: ""))\(hint)\n".utf8))
