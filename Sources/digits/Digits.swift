@@ -9,7 +9,8 @@ struct Digits: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
         abstract: "Recognize handwritten digits: draw one, or train and evaluate the network.",
-        subcommands: [Train.self, Eval.self, Predict.self, RobustnessCommand.self, Bench.self])
+        subcommands: [Draw.self, Train.self, Eval.self, Predict.self, RobustnessCommand.self, Bench.self],
+        defaultSubcommand: Draw.self)
 
     /// Like ArgumentParser's own `main`, but an error is one line on stderr (with a pointer to `--help`) rather
     /// than the message followed by the whole usage text.

@@ -1,2 +1,0 @@
-// The drawing pad's window side.
-import DigitCore

@@ -1,0 +1,53 @@
+// Where everything goes in the window, as a pure function of its size (so it is testable without a display).
+
+/// An axis-aligned rectangle in window pixels.
+public struct Rect: Equatable, Sendable {
+    public var x: Int, y: Int, width: Int, height: Int
+    public init(x: Int, y: Int, width: Int, height: Int) { (self.x, self.y, self.width, self.height) = (x, y, width, height) }
+    public var maxX: Int { x + width }
+    public var maxY: Int { y + height }
+    public func contains(_ px: Int, _ py: Int) -> Bool { px >= x && py >= y && px < maxX && py < maxY }
+    public func intersects(_ other: Rect) -> Bool {
+        x < other.maxX && other.x < maxX && y < other.maxY && other.y < maxY
+    }
+}
+
+/// The canvas at the top left, the readout panel to its right, the key hints below.
+public struct PadLayout: Equatable, Sendable {
+    public static let margin = 16, gap = 24, panelWidth = 300, minimumPanelWidth = 240, footerHeight = 36
+    /// 28 x 14: each network pixel is a 14 x 14 patch of canvas.
+    public static let defaultCanvasSide = 392
+    public static let minimumCanvasSide = 200
+    public static let defaultSize = (width: margin + defaultCanvasSide + gap + panelWidth + margin,
+                                     height: margin + defaultCanvasSide + footerHeight + margin)
+
+    public let width: Int, height: Int
+    public let canvas: Rect
+    public let panel: Rect
+    public let footer: Rect
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        let m = Self.margin
+        let byHeight = height - 2 * m - Self.footerHeight
+        let byWidth = width - 2 * m - Self.gap - Self.minimumPanelWidth
+        let side = max(Self.minimumCanvasSide, min(byHeight, byWidth))
+        canvas = Rect(x: m, y: m, width: side, height: side)
+        let panelX = canvas.maxX + Self.gap
+        panel = Rect(x: panelX, y: m, width: max(Self.minimumPanelWidth, width - panelX - m), height: side)
+        footer = Rect(x: m, y: canvas.maxY + 12, width: max(0, width - 2 * m), height: Self.footerHeight - 12)
+    }
+
+    // MARK: The readout panel's parts
+
+    /// The predicted digit, drawn large.
+    public var digitBox: Rect { Rect(x: panel.x, y: panel.y + 22, width: 104, height: 112) }
+    /// The 28x28 image the network reads, at 3x.
+    public var networkView: Rect { Rect(x: panel.maxX - 88, y: panel.y + 22, width: 84, height: 84) }
+    /// One row per class for the probability bars, below the digit.
+    public func barRow(_ digit: Int) -> Rect {
+        let top = digitBox.maxY + 34, rowHeight = max(16, (panel.maxY - top) / 10)
+        return Rect(x: panel.x, y: top + digit * rowHeight, width: panel.width, height: rowHeight)
+    }
+}
