@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# The real-window test: runs `digits draw` under Xvfb, draws a 1 and a 0 with the mouse through xdotool, checks
+# what the pad reads, clears and undoes by key, closes the window as a window manager would, and keeps screenshots
+# in artifacts/.
+#   scripts/ui-test.sh [DIGITS_BINARY]     (default: .build/release/digits)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+digits=${1:-.build/release/digits}
+[[ -x "$digits" ]] || { echo "ui-test: no executable at $digits (swift build -c release first)" >&2; exit 1; }
+
+need=()
+for p in xvfb xdotool imagemagick libx11-dev libxext-dev; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
+done
+if ((${#need[@]})); then
+    sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+mkdir -p artifacts
+log=$(mktemp) failures=0 pid="" xvfb=""
+cleanup() {
+    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
+    [[ -n "$xvfb" ]] && kill "$xvfb" 2>/dev/null || true
+    rm -f "$log"
+}
+trap cleanup EXIT
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# A display number nobody uses.
+display=90
+while [[ -e /tmp/.X11-unix/X$display || -e /tmp/.X$display-lock ]]; do display=$((display + 1)); done
+Xvfb ":$display" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
+export DISPLAY=":$display"
+for _ in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+
+"$digits" draw --log-predictions >"$log" 2>&1 & pid=$!
+window=$(timeout 20 xdotool search --sync --classname digits | head -n 1) || true
+if [[ -z "$window" ]]; then
+    fail "the window did not appear"; cat "$log"; exit 1
+fi
+pass "window $window appeared"
+xdotool windowfocus --sync "$window" 2>/dev/null || true
+
+lines() { wc -l <"$log"; }
+# Waits until the log grows past $1 lines and a prediction follows; prints the newest digit.
+latest_digit() {
+    local before=$1
+    for _ in $(seq 40); do
+        if (($(lines) > before)) && grep -q '"prediction"' <(tail -n +"$((before + 1))" "$log"); then break; fi
+        sleep 0.1
+    done
+    tail -n +"$((before + 1))" "$log" | grep '"prediction"' | tail -n 1 | sed -E 's/.*"digit":([0-9]).*/\1/'
+}
+drag() {  # drag through "x y" points given on stdin, in window coordinates
+    local first=1
+    while read -r x y; do
+        if ((first)); then xdotool mousemove --window "$window" "$x" "$y" mousedown 1; first=0
+        else xdotool mousemove --window "$window" "$x" "$y"; sleep 0.02; fi
+    done
+    xdotool mouseup 1
+}
+key() { xdotool key --window "$window" "$@" 2>/dev/null || true; }
+
+# A 1: a vertical stroke down the middle of the canvas.
+before=$(lines)
+for y in $(seq 70 20 330); do echo "200 $y"; done | drag
+digit=$(latest_digit "$before")
+[[ "$digit" == 1 ]] && pass "a vertical drag reads as 1" || fail "a vertical drag read as '$digit', not 1"
+import -window "$window" artifacts/ui-one.png
+
+before=$(lines)
+key c
+sleep 0.5
+tail -n +"$((before + 1))" "$log" | grep -q '{"event":"clear"}' && pass "C clears" || fail "C logged no clear"
+
+# A 0: an oval.
+before=$(lines)
+python3 -c '
+import math
+for i in range(27):
+    t = 2 * math.pi * i / 24
+    print(int(200 + 75 * math.sin(t)), int(200 - 125 * math.cos(t)))' | drag
+digit=$(latest_digit "$before")
+[[ "$digit" == 0 ]] && pass "an oval drag reads as 0" || fail "an oval drag read as '$digit', not 0"
+import -window "$window" artifacts/ui-zero.png
+
+before=$(lines)
+key u
+sleep 0.5
+tail -n +"$((before + 1))" "$log" | grep -q '{"event":"undo"}' && pass "U undoes" || fail "U logged no undo"
+import -window "$window" artifacts/ui-empty.png
+
+python3 scripts/send-close.py "$window"
+status=0
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then fail "the pad ignored WM_DELETE_WINDOW"; else
+    wait "$pid" || status=$?
+    ((status == 0)) && pass "closing the window exits 0" || fail "closing the window exited $status"
+fi
+pid=""
+
+# Q quits with status 0 too.
+"$digits" draw >/dev/null 2>&1 & pid=$!
+window=$(timeout 20 xdotool search --sync --classname digits | head -n 1) || true
+sleep 0.5
+key q
+status=0
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then fail "Q did not quit"; else
+    wait "$pid" || status=$?
+    ((status == 0)) && pass "Q quits with status 0" || fail "Q exited $status"
+fi
+pid=""
+
+# No display: one clear line and a non-zero exit.
+status=0
+message=$(env -u DISPLAY "$digits" draw 2>&1 >/dev/null) || status=$?
+if ((status != 0)) && [[ $(wc -l <<<"$message") -eq 1 ]] && grep -q DISPLAY <<<"$message"; then
+    pass "without DISPLAY: '$message' (exit $status)"
+else
+    fail "without DISPLAY: exit $status, said '$message'"
+fi
+
+echo "ui-test: screenshots in artifacts/ui-*.png"
+((failures == 0)) && echo "ui-test: all passed" || { echo "ui-test: $failures failed"; exit 1; }
