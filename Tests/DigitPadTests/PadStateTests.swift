@@ -1,0 +1,85 @@
+// Drawing, undo, resizing and the prediction scheduler's rules, headless.
+
+import DigitCore
+import Foundation
+import XCTest
+@testable import DigitPad
+
+final class PadStateTests: XCTestCase {
+    func layout() -> PadLayout { PadLayout(width: PadLayout.defaultSize.width, height: PadLayout.defaultSize.height) }
+
+    func draw(_ state: inout PadState, from: (Int, Int), to: (Int, Int)) {
+        XCTAssertEqual(state.handlePointer(.press(x: from.0, y: from.1, button: 1)), .drew)
+        XCTAssertEqual(state.handlePointer(.motion(x: to.0, y: to.1)), .drew)
+        XCTAssertEqual(state.handlePointer(.release(x: to.0, y: to.1, button: 1)), .finished)
+    }
+
+    func testStrokesDrawUndoAndClear() {
+        var state = PadState(layout: layout())
+        XCTAssertTrue(state.canvas.isEmpty)
+        draw(&state, from: (100, 100), to: (100, 300))
+        let oneStroke = state.canvas
+        draw(&state, from: (60, 200), to: (300, 200))
+        XCTAssertEqual(state.strokes.count, 2)
+        state.undo()
+        XCTAssertEqual(state.canvas, oneStroke, "undo gives back the drawing before the last stroke")
+        state.clear()
+        XCTAssertTrue(state.canvas.isEmpty)
+        XCTAssertNil(state.prediction)
+    }
+
+    func testPressOutsideTheCanvasDrawsNothing() {
+        var state = PadState(layout: layout())
+        let panel = state.layout.panel
+        XCTAssertEqual(state.handlePointer(.press(x: panel.x + 5, y: panel.y + 5, button: 1)), .none)
+        XCTAssertEqual(state.handlePointer(.motion(x: 100, y: 100)), .none)
+        XCTAssertEqual(state.handlePointer(.press(x: 100, y: 100, button: 3)), .none, "only the left button draws")
+        XCTAssertTrue(state.canvas.isEmpty)
+    }
+
+    func testBrushStaysInRange() {
+        var state = PadState(layout: layout())
+        for _ in 0..<100 { state.changeBrush(by: 1) }
+        XCTAssertEqual(state.brush, PadState.brushRange.upperBound)
+        for _ in 0..<100 { state.changeBrush(by: -1) }
+        XCTAssertEqual(state.brush, PadState.brushRange.lowerBound)
+    }
+
+    func testResizingScalesTheDrawing() {
+        var state = PadState(layout: layout())
+        draw(&state, from: (50, 50), to: (50, 350))
+        let before = state.canvas.pixels.reduce(0, +) / Float(state.canvas.pixels.count)
+        XCTAssertTrue(state.relayout(PadLayout(width: 1300, height: 900)))
+        XCTAssertGreaterThan(state.canvas.width, 392)
+        let after = state.canvas.pixels.reduce(0, +) / Float(state.canvas.pixels.count)
+        XCTAssertEqual(after, before, accuracy: before * 0.1, "the same share of the canvas is inked")
+    }
+
+    func testSchedulerShowsOnlyTheNewestResult() {
+        let gate = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let scheduler = PredictionScheduler(work: { canvas, _, _ in
+            if canvas[0] == 1 { gate.wait() }  // the first drawing is slow
+            return ([canvas[0]] + [Float](repeating: 0, count: 9), [])
+        }, finished: { done.signal() })
+        scheduler.request(canvas: [1], width: 1, height: 1)          // runs, blocked
+        scheduler.request(canvas: [2], width: 1, height: 1)          // waits
+        let newest = scheduler.request(canvas: [3], width: 1, height: 1)  // supersedes [2]
+        gate.signal()
+        done.wait()                                                  // [1] finished: stale, dropped
+        done.wait()                                                  // [3] finished
+        let result = scheduler.takeResult()
+        XCTAssertEqual(result?.generation, newest)
+        XCTAssertEqual(result?.probabilities.first, 3, "the superseded drawing [2] never ran")
+        XCTAssertNil(scheduler.takeResult(), "a result is taken once")
+    }
+
+    func testInvalidateDropsResultsOfEarlierDrawings() {
+        let done = DispatchSemaphore(value: 0)
+        let scheduler = PredictionScheduler(work: { _, _, _ in ([1] + [Float](repeating: 0, count: 9), []) },
+                                            finished: { done.signal() })
+        scheduler.request(canvas: [1], width: 1, height: 1)
+        done.wait()
+        scheduler.invalidate()                                       // the canvas was cleared
+        XCTAssertNil(scheduler.takeResult())
+    }
+}
