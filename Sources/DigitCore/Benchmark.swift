@@ -32,12 +32,9 @@ public enum Benchmark {
         // Training: forward, loss, backward and AdamW update on full batches.
         let optimizer = Adam(parameters: network.parameters)
         let loss = SoftmaxCrossEntropy()
-        let probabilities = Tensor(shape: [0]), dLogits = Tensor(shape: [0])
         func step() {
             network.zeroGradients()
-            let logits = network.forward(input, mode: .training)
-            _ = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities, dLogits: dLogits)
-            network.backward(dLogits)
+            _ = network.accumulateGradients(input, labels: labels, loss: loss)
             optimizer.update(network.parameters)
         }
         for _ in 0..<warmupBatches { step() }
