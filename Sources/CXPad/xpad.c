@@ -108,7 +108,7 @@ static int ensure_image(xpad *pad, int w, int h) {
     return 1;
 }
 
-xpad *xpad_open(int width, int height, const char *title, char *err, size_t errlen) {
+xpad *xpad_open(int width, int height, int min_width, int min_height, const char *title, char *err, size_t errlen) {
     const char *name = getenv("DISPLAY");
     if (!name || !*name) {
         snprintf(err, errlen, "no display: DISPLAY is not set (run on a desktop, or under Xvfb: xvfb-run digits draw)");
@@ -151,8 +151,8 @@ xpad *xpad_open(int width, int height, const char *title, char *err, size_t errl
                     (const unsigned char *)title, (int)strlen(title));
     XSizeHints *size = XAllocSizeHints();
     size->flags = PMinSize;
-    size->min_width = width * 3 / 4;
-    size->min_height = height * 3 / 4;
+    size->min_width = min_width;
+    size->min_height = min_height;
     XSetWMNormalHints(display, pad->window, size);
     XFree(size);
     // Why: without WM_DELETE_WINDOW the window manager's close button kills the connection instead of asking.

@@ -28,7 +28,8 @@ public enum DigitPadApp {
     /// Opens the window and runs until the person quits or closes it. Throws when there is no display.
     public static func run(classifier: DigitClassifying, options: PadOptions) throws {
         let size = PadLayout.defaultSize
-        let window = try PadWindow(width: size.width, height: size.height, title: "digits — draw a digit (\(options.modelDescription))")
+        let window = try PadWindow(width: size.width, height: size.height, minimumWidth: PadLayout.minimumSize.width,
+                                   minimumHeight: PadLayout.minimumSize.height, title: "digits — draw a digit (\(options.modelDescription))")
         var state = PadState(layout: PadLayout(width: size.width, height: size.height), brush: options.brushRadius)
         let log = PredictionLog(enabled: options.logPredictions)
         let scheduler = PredictionScheduler(work: { canvas, width, height in

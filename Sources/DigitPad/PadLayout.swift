@@ -14,12 +14,17 @@ public struct Rect: Equatable, Sendable {
 
 /// The canvas at the top left, the readout panel to its right, the key hints below.
 public struct PadLayout: Equatable, Sendable {
-    public static let margin = 16, gap = 24, panelWidth = 300, minimumPanelWidth = 240, footerHeight = 36
+    public static let margin = 16, gap = 24, panelWidth = 300, minimumPanelWidth = 240, maximumPanelWidth = 380
+    public static let footerHeight = 36
     /// 28 x 14: each network pixel is a 14 x 14 patch of canvas.
     public static let defaultCanvasSide = 392
-    public static let minimumCanvasSide = 200
+    /// Below this the ten bars beside the canvas get too cramped to read.
+    public static let minimumCanvasSide = 340
     public static let defaultSize = (width: margin + defaultCanvasSide + gap + panelWidth + margin,
                                      height: margin + defaultCanvasSide + footerHeight + margin)
+    /// The smallest window everything fits in; smaller windows show the top-left part.
+    public static let minimumSize = (width: margin + minimumCanvasSide + gap + minimumPanelWidth + margin,
+                                     height: margin + minimumCanvasSide + footerHeight + margin)
 
     public let width: Int, height: Int
     public let canvas: Rect
@@ -35,7 +40,8 @@ public struct PadLayout: Equatable, Sendable {
         let side = max(Self.minimumCanvasSide, min(byHeight, byWidth))
         canvas = Rect(x: m, y: m, width: side, height: side)
         let panelX = canvas.maxX + Self.gap
-        panel = Rect(x: panelX, y: m, width: max(Self.minimumPanelWidth, width - panelX - m), height: side)
+        panel = Rect(x: panelX, y: m, width: min(Self.maximumPanelWidth, max(Self.minimumPanelWidth, width - panelX - m)),
+                     height: side)
         footer = Rect(x: m, y: canvas.maxY + 12, width: max(0, width - 2 * m), height: Self.footerHeight - 12)
     }
 

@@ -59,9 +59,11 @@ enum PadView {
         let sure = p.confidence >= confidentAbove
         let colour = sure ? accent : unsure
         frame.text("\(p.digit)", x: box.x + (box.width - 60) / 2, y: box.y + (box.height - 84) / 2, scale: 12, colour)
-        let percent = "\(Int((p.confidence * 100).rounded()))%"
-        let middle = box.maxX + (view.x - box.maxX - PixelFont.width(of: percent, scale: 4)) / 2
-        frame.text(percent, x: max(box.maxX + 6, middle), y: box.y + 30, scale: 4, colour)
+        let percent = "\(Int((p.confidence * 100).rounded()))%", room = view.x - box.maxX - 12
+        let scale = [4, 3, 2].first { PixelFont.width(of: percent, scale: $0) <= room } ?? 2
+        let textWidth = PixelFont.width(of: percent, scale: scale)
+        frame.text(percent, x: box.maxX + (view.x - box.maxX - textWidth) / 2, y: box.y + (box.height - 7 * scale) / 2 - 8,
+                   scale: scale, colour)
         let (first, second) = p.topTwo
         frame.text(sure ? "SURE" : "NOT SURE: \(first) OR \(second)?", x: box.x, y: box.maxY + 10, colour)
         frame.gray(p.networkImage, width: MNIST.side, height: MNIST.side, in: view, ink: ink, background: 0x000000)

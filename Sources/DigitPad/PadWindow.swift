@@ -23,9 +23,10 @@ final class PadWindow {
     private let handle: OpaquePointer
 
     /// Opens the window, or throws a one-line reason with a hint (no DISPLAY, server unreachable).
-    init(width: Int, height: Int, title: String) throws {
+    init(width: Int, height: Int, minimumWidth: Int, minimumHeight: Int, title: String) throws {
         var message = [CChar](repeating: 0, count: 256)
-        guard let pad = xpad_open(Int32(width), Int32(height), title, &message, message.count) else {
+        guard let pad = xpad_open(Int32(width), Int32(height), Int32(minimumWidth), Int32(minimumHeight), title,
+                                  &message, message.count) else {
             throw PadError(description: String(cString: message))
         }
         handle = pad

@@ -25,6 +25,10 @@ final class PadLayoutTests: XCTestCase {
             }
             XCTAssertGreaterThan(layout.barRow(0).y, layout.digitBox.maxY)
         }
+        let smallest = PadLayout(width: PadLayout.minimumSize.width, height: PadLayout.minimumSize.height)
+        XCTAssertGreaterThanOrEqual(smallest.barRow(0).height, 16, "bars stay readable at the minimum size")
+        XCTAssertLessThanOrEqual(smallest.barRow(9).maxY, smallest.panel.maxY)
+        XCTAssertLessThanOrEqual(smallest.panel.maxX, PadLayout.minimumSize.width)
         let big = PadLayout(width: 1200, height: 900), small = PadLayout(width: 600, height: 360)
         XCTAssertGreaterThan(big.canvas.width, small.canvas.width, "the canvas grows with the window")
     }

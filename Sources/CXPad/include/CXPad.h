@@ -26,8 +26,9 @@ typedef struct {
     int width, height;      // new window size (resize)
 } xpad_event;
 
-/// Opens a window of `width` x `height` titled `title`. On failure returns NULL and writes a one-line reason.
-xpad *xpad_open(int width, int height, const char *title, char *err, size_t errlen);
+/// Opens a window of `width` x `height` (never smaller than `min_width` x `min_height`) titled `title`.
+/// On failure returns NULL and writes a one-line reason into `err`.
+xpad *xpad_open(int width, int height, int min_width, int min_height, const char *title, char *err, size_t errlen);
 
 /// Waits up to `timeout_ms` (negative: forever) for an event. Returns 1 with `*out` filled, 0 on timeout or
 /// `xpad_wake`, -1 when the connection to the X server is lost.
