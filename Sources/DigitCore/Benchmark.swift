@@ -32,9 +32,12 @@ public enum Benchmark {
         // Training: forward, loss, backward and AdamW update on full batches.
         let optimizer = Adam(parameters: network.parameters)
         let loss = SoftmaxCrossEntropy()
+        let probabilities = Tensor(shape: [0]), dLogits = Tensor(shape: [0])
         func step() {
             network.zeroGradients()
-            _ = network.accumulateGradients(input, labels: labels, loss: loss)
+            let logits = network.forward(input, mode: .training)
+            _ = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities, dLogits: dLogits)
+            network.backward(dLogits)
             optimizer.update(network.parameters)
         }
         for _ in 0..<warmupBatches { step() }

@@ -23,22 +23,21 @@ public struct SoftmaxCrossEntropy: Sendable {
     }
 
     /// Mean loss over the batch; writes `dLoss/dLogits` into `dLogits` (same shape as `logits`, `[N, K]`) and the
-    /// probabilities into `probabilities`. When `logits` is one slice of a larger batch, `batchSize` is the whole
-    /// batch's size, so that gradients accumulated over the slices equal the whole batch's.
+    /// probabilities into `probabilities`.
     public func lossAndGradient(logits: Tensor, labels: UnsafePointer<UInt8>, probabilities: Tensor,
-                                dLogits: Tensor, batchSize: Int? = nil) -> Float {
+                                dLogits: Tensor) -> Float {
         let n = logits.batch, k = logits.perSample
         probabilities.reshape(logits.shape)
         dLogits.reshape(logits.shape)
         Self.softmax(logits.data, rows: n, classes: k, into: probabilities.data)
-        let off = labelSmoothing / Float(k), on = 1 - labelSmoothing + off, normalizer = Float(batchSize ?? n)
+        let off = labelSmoothing / Float(k), on = 1 - labelSmoothing + off
         var total: Double = 0
         for r in 0..<n {
             let p = probabilities.data + r * k, d = dLogits.data + r * k
             for c in 0..<k {
                 let target = c == Int(labels[r]) ? on : off
                 if target > 0 { total -= Double(target * logf(max(p[c], 1e-12))) }
-                d[c] = (p[c] - target) / normalizer
+                d[c] = (p[c] - target) / Float(n)
             }
         }
         return Float(total / Double(n))

@@ -7,7 +7,6 @@ public final class Network {
     public let architecture: Architecture
     public let layers: [Layer]
     private let inputTensor = Tensor(shape: [0])
-    private let sliceInput = Tensor(shape: [0]), probabilities = Tensor(shape: [0]), dLogits = Tensor(shape: [0])
 
     public init(architecture: Architecture) {
         self.architecture = architecture
@@ -61,39 +60,6 @@ public final class Network {
     }
 
     public func zeroGradients() { parameters.forEach { $0.zeroGrad() } }
-
-    /// Images per forward/backward pass within a training batch. Gradients accumulate over the slices, so they are
-    /// the whole batch's (up to float rounding), while each layer's activations for a slice are still in cache
-    /// for the next layer. Batch normalization needs the whole batch's statistics: such networks take it at once.
-    public static let trainingSlice = 32
-
-    /// Forward and backward passes over `input` (`[N, 1, H, W]`) with `labels`, adding `dLoss/dParameter` to every
-    /// parameter's gradient. Returns the mean loss and how many images were classified correctly.
-    public func accumulateGradients(_ input: Tensor, labels: [UInt8], loss: SoftmaxCrossEntropy)
-        -> (loss: Float, correct: Int) {
-        let n = input.batch
-        let size = layers.contains { $0 is BatchNorm } ? n : Self.trainingSlice
-        var lossSum: Float = 0, correct = 0
-        for start in stride(from: 0, to: n, by: size) {
-            let slice = start..<min(start + size, n)
-            var batch = input
-            if slice.count < n {
-                sliceInput.reshape([slice.count] + Array(input.shape.dropFirst()))
-                sliceInput.data.update(from: input.data + start * input.perSample, count: sliceInput.count)
-                batch = sliceInput
-            }
-            let sliceLabels = Array(labels[slice])
-            let logits = forward(batch, mode: .training)
-            lossSum += loss.lossAndGradient(logits: logits, labels: sliceLabels, probabilities: probabilities,
-                                            dLogits: dLogits, batchSize: n) * Float(slice.count)
-            backward(dLogits)
-            for (row, label) in sliceLabels.enumerated() {
-                let p = UnsafeBufferPointer(start: probabilities.data + row * MNIST.classes, count: MNIST.classes)
-                if argmax(p) == Int(label) { correct += 1 }
-            }
-        }
-        return (lossSum / Float(n), correct)
-    }
 
     /// Images per pass when answering: small enough that one layer's output for the whole chunk stays in cache
     /// for the next layer (a 128-image batch of convnet's first activations is 11 MB).

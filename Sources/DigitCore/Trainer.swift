@@ -170,10 +170,13 @@ public final class Trainer {
             dropout.rng = SplitMix64(seed: settings.seed).derived(0x2_0000_0000 + UInt64(step))
         }
         network.zeroGradients()
-        let pass = network.accumulateGradients(batchInput, labels: labels, loss: loss)
+        let logits = network.forward(batchInput, mode: .training)
+        let batchLoss = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities,
+                                             dLogits: dLogits)
+        network.backward(dLogits)
         optimizer.update(network.parameters)
-        position.lossSum += Double(pass.loss) * Double(n)
-        position.correct += pass.correct
+        position.lossSum += Double(batchLoss) * Double(n)
+        position.correct += countCorrect(probabilities, labels: labels)
         position.seen += n
     }
 
