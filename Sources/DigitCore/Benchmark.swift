@@ -56,10 +56,10 @@ public enum Benchmark {
         }
         latencies.sort()
 
-        // Batch inference, through the same call `digits eval` uses.
+        // Batch inference.
         let batches = max(1, inferenceImages / batchSize)
-        _ = network.predict(input.data, count: batchSize)
-        let inferSeconds = time { for _ in 0..<batches { _ = network.predict(input.data, count: batchSize) } }
+        _ = network.forward(input, mode: .inference)
+        let inferSeconds = time { for _ in 0..<batches { _ = network.forward(input, mode: .inference) } }
 
         return BenchmarkResult(
             arch: architecture.name, workers: Parallel.workers,
