@@ -56,12 +56,19 @@ final class PadStateTests: XCTestCase {
     }
 
     func testSchedulerShowsOnlyTheNewestResult() {
-        let gate = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0), gate = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        let ran = Counter()
         let scheduler = PredictionScheduler(work: { canvas, _, _ in
-            if canvas[0] == 1 { gate.wait() }  // the first drawing is slow
+            ran.add(Int(canvas[0]))
+            if canvas[0] == 1 {  // the first drawing is slow: it is still running while the others arrive
+                started.signal()
+                gate.wait()
+            }
             return ([canvas[0]] + [Float](repeating: 0, count: 9), [])
         }, finished: { done.signal() })
-        scheduler.request(canvas: [1], width: 1, height: 1)          // runs, blocked
+        scheduler.request(canvas: [1], width: 1, height: 1)
+        started.wait()
         scheduler.request(canvas: [2], width: 1, height: 1)          // waits
         let newest = scheduler.request(canvas: [3], width: 1, height: 1)  // supersedes [2]
         gate.signal()
@@ -69,7 +76,8 @@ final class PadStateTests: XCTestCase {
         done.wait()                                                  // [3] finished
         let result = scheduler.takeResult()
         XCTAssertEqual(result?.generation, newest)
-        XCTAssertEqual(result?.probabilities.first, 3, "the superseded drawing [2] never ran")
+        XCTAssertEqual(result?.probabilities.first, 3)
+        XCTAssertEqual(ran.values, [1, 3], "the superseded drawing never ran")
         XCTAssertNil(scheduler.takeResult(), "a result is taken once")
     }
 
@@ -82,4 +90,12 @@ final class PadStateTests: XCTestCase {
         scheduler.invalidate()                                       // the canvas was cleared
         XCTAssertNil(scheduler.takeResult())
     }
+}
+
+/// Thread-safe record of which drawings the scheduler ran.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [Int] = []
+    func add(_ value: Int) { lock.lock(); list.append(value); lock.unlock() }
+    var values: [Int] { lock.lock(); defer { lock.unlock() }; return list }
 }
