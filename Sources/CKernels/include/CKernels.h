@@ -1,7 +1,24 @@
-// Small C helpers for the core: CPU feature detection for choosing BLAS kernels.
+// Small C helpers for the core: CPU feature detection for choosing BLAS kernels, and the elementwise kernels
+// (pooling, the first convolution) that BLAS does not cover.
 #pragma once
 #include <stddef.h>
+
+// Hot loops are compiled for AVX-512, AVX2+FMA and baseline x86-64; the loader picks the best the CPU has, so one
+// binary is fast here and still runs on CPUs without AVX2.
+#if defined(__x86_64__) && defined(__linux__)
+#define DIGITS_VECTOR_CLONES __attribute__((target_clones("avx512f", "arch=haswell", "default")))
+#else
+#define DIGITS_VECTOR_CLONES
+#endif
 
 /// The OpenBLAS core type whose kernels suit this CPU ("SkylakeX" with AVX-512, "Haswell" with AVX2 and FMA),
 /// or NULL when OpenBLAS's own detection should stand.
 const char *digits_blas_core_for_cpu(void);
+
+/// 2x2, stride-2 max pooling of `planes` planes of `height` x `width` floats into `planes` x (height/2) x (width/2).
+void digits_maxpool2x2_forward(const float *x, size_t planes, size_t height, size_t width, float *y);
+
+/// The gradient of `digits_maxpool2x2_forward`: each output gradient goes to its window's first maximum in reading
+/// order; every other input position (including a dropped ragged edge) gets zero.
+void digits_maxpool2x2_backward(const float *x, const float *dy, size_t planes, size_t height, size_t width,
+                                float *dx);

@@ -1,0 +1,70 @@
+// Max pooling against a plain reference: values, where ties send the gradient, ragged edges, other window sizes.
+
+@testable import DigitCore
+import XCTest
+
+final class PoolingTests: XCTestCase {
+    /// The definition, written out: the maximum of each window and the first position in reading order that holds it.
+    private func reference(_ x: Tensor, size s: Int, dy: Tensor) -> (y: [Float], dx: [Float]) {
+        let planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3], oh = h / s, ow = w / s
+        var y = [Float](repeating: 0, count: planes * oh * ow), dx = [Float](repeating: 0, count: x.count)
+        for p in 0..<planes {
+            for i in 0..<oh {
+                for j in 0..<ow {
+                    var best = -Float.infinity, at = 0
+                    for u in 0..<s {
+                        for v in 0..<s {
+                            let index = p * h * w + (i * s + u) * w + j * s + v
+                            if x.data[index] > best { best = x.data[index]; at = index }
+                        }
+                    }
+                    y[(p * oh + i) * ow + j] = best
+                    dx[at] += dy.data[(p * oh + i) * ow + j]
+                }
+            }
+        }
+        return (y, dx)
+    }
+
+    /// Values from a small set, so most windows hold ties, on even and ragged sizes.
+    private func checkAgainstReference(shape: [Int], size: Int, seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let x = Tensor(shape: shape)
+        for i in 0..<x.count { x.data[i] = Float(rng.next() % 4) - 1 }
+        let pool = MaxPool2D(name: "pool", size: size)
+        let y = pool.forward(x, mode: .training)
+        let dy = randomTensor(y.shape, seed: seed + 1)
+        let expected = reference(x, size: size, dy: dy)
+        XCTAssertEqual(y.array, expected.y, "forward \(shape) size \(size)")
+        XCTAssertEqual(pool.backward(dy).array, expected.dx, "backward \(shape) size \(size)")
+    }
+
+    func testTwoByTwoMatchesReferenceWithTiesAndRaggedEdges() {
+        for (index, shape) in [[3, 4, 26, 26], [2, 5, 11, 11], [1, 3, 7, 6], [2, 1, 2, 35]].enumerated() {
+            checkAgainstReference(shape: shape, size: 2, seed: UInt64(40 + index))
+        }
+    }
+
+    func testOtherWindowSizesMatchReference() {
+        checkAgainstReference(shape: [2, 3, 10, 11], size: 3, seed: 50)
+        checkAgainstReference(shape: [1, 2, 8, 8], size: 4, seed: 51)
+    }
+
+    func testTiesGoToTheFirstMaximumInReadingOrder() {
+        // Top-right and bottom-left tie: top-right comes first in reading order.
+        let x = Tensor(shape: [1, 1, 2, 2])
+        x.data.update(from: [0, 5, 5, 1], count: 4)
+        let pool = MaxPool2D(name: "pool", size: 2)
+        XCTAssertEqual(pool.forward(x, mode: .training).array, [5])
+        let dy = Tensor(shape: [1, 1, 1, 1])
+        dy.data[0] = 2
+        XCTAssertEqual(pool.backward(dy).array, [0, 2, 0, 0])
+    }
+
+    func testSizeThreeGradients() {
+        let input = Tensor(shape: [1, 2, 6, 7])
+        var rng = SplitMix64(seed: 52)
+        for (i, rank) in (0..<input.count).shuffled(using: &rng).enumerated() { input.data[i] = Float(rank) * 0.1 }
+        checkGradients(of: MaxPool2D(name: "pool", size: 3), input: input)
+    }
+}
