@@ -1,5 +1,7 @@
 // Shape-preserving layers without parameters: ReLU, Flatten and Dropout.
 
+import CKernels
+
 /// `y = max(x, 0)`; `dx = dy * [y > 0]`.
 public final class ReLU: Layer {
     public let name: String
@@ -15,7 +17,7 @@ public final class ReLU: Layer {
         output.reshape(input.shape)
         let x = input.data, y = output.data
         Parallel.forSlices(input.count) { range, _ in
-            for i in range { y[i] = max(x[i], 0) }
+            digits_relu_forward(x + range.lowerBound, range.count, y + range.lowerBound)
         }
         return output
     }
@@ -24,7 +26,8 @@ public final class ReLU: Layer {
         dInput.reshape(dOutput.shape)
         let y = output.data, dy = dOutput.data, dx = dInput.data
         Parallel.forSlices(dOutput.count) { range, _ in
-            for i in range { dx[i] = y[i] > 0 ? dy[i] : 0 }
+            let lo = range.lowerBound
+            digits_relu_backward(y + lo, dy + lo, range.count, dx + lo)
         }
         return dInput
     }
@@ -85,21 +88,32 @@ public final class Dropout: Layer {
         }
         if mask.count < input.count { mask = [Float](repeating: 0, count: input.count) }
         // Four 16-bit uniform draws from each 64-bit random number: dropout needs no finer resolution.
-        let keep = 1 / (1 - rate), threshold = UInt64((rate * 65536).rounded())
-        var i = 0, bits: UInt64 = 0
-        while i < input.count {
-            if i % 4 == 0 { bits = rng.next() }
-            mask[i] = (bits & 0xFFFF) < threshold ? 0 : keep
-            bits >>= 16
-            output.data[i] = input.data[i] * mask[i]
-            i += 1
+        let keep = 1 / (1 - rate), threshold = UInt64((rate * 65536).rounded()), count = input.count
+        let x = input.data, y = output.data
+        var generator = rng  // a local copy: the stored property would be checked for exclusive access per call
+        defer { rng = generator }
+        mask.withUnsafeMutableBufferPointer { mask in
+            let m = mask.baseAddress!
+            var i = 0
+            while i < count {
+                var bits = generator.next()
+                for j in i..<min(i + 4, count) {
+                    m[j] = (bits & 0xFFFF) < threshold ? 0 : keep
+                    bits >>= 16
+                }
+                i += 4
+            }
+            for j in 0..<count { y[j] = x[j] * m[j] }
         }
         return output
     }
 
     public func backward(_ dOutput: Tensor) -> Tensor {
         dInput.reshape(dOutput.shape)
-        for i in 0..<dOutput.count { dInput.data[i] = dOutput.data[i] * mask[i] }
+        let dy = dOutput.data, dx = dInput.data
+        mask.withUnsafeBufferPointer { mask in
+            for i in 0..<dOutput.count { dx[i] = dy[i] * mask[i] }
+        }
         return dInput
     }
 }

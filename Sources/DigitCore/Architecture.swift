@@ -82,8 +82,19 @@ public struct Architecture: Sendable, Equatable {
         }
         var shape = [1, inputSide, inputSide]
         var result: [Layer] = []
-        for spec in Self.poolingBeforeReLU(layers) {
+        var specs = layers[...]
+        while let spec = specs.popFirst() {
             let layer: Layer
+            // ReLU then max pooling is pooling then ReLU (the max commutes with any non-decreasing function, and a
+            // window whose max is negative passes no gradient either way), done by the pooling layer in one pass
+            // that rectifies a quarter of the values.
+            if spec == .relu, case let .maxPool(size)? = specs.first {
+                specs.removeFirst()
+                layer = MaxPool2D(name: next("pool"), size: size, rectifies: true)
+                shape = layer.outputShape(for: shape)
+                result.append(layer)
+                continue
+            }
             switch spec {
             case let .conv(filters, kernel, padding):
                 layer = Conv2D(name: next("conv"), inChannels: shape[0], outChannels: filters, kernel: kernel,
@@ -99,17 +110,6 @@ public struct Architecture: Sendable, Equatable {
             result.append(layer)
         }
         precondition(shape == [MNIST.classes], "\(name) ends in \(shape), not \(MNIST.classes) classes")
-        return result
-    }
-
-    /// Swaps every `ReLU, MaxPool` pair to `MaxPool, ReLU`. The outputs and gradients are identical (the max
-    /// commutes with any non-decreasing function, and a window whose max is negative passes no gradient either way),
-    /// but the ReLU then touches a quarter of the values.
-    static func poolingBeforeReLU(_ specs: [LayerSpec]) -> [LayerSpec] {
-        var result = specs
-        for i in result.indices.dropLast() where result[i] == .relu {
-            if case .maxPool = result[i + 1] { result.swapAt(i, i + 1) }
-        }
         return result
     }
 

@@ -4,6 +4,7 @@
 // OH x OW output size, K = C*KH*KW (rows of the im2col matrix), P = OH*OW (its columns).
 
 import CBLAS
+import CKernels
 
 /// How a convolution treats the border.
 public enum Padding: String, Sendable, Codable {
@@ -118,52 +119,15 @@ public final class Conv2D: Layer {
 
 /// Unfolds one sample `[C, H, W]` into `[K, P]`: row `(c*KH+u)*KW+v`, column `i*OW+j` holds `x[c, i+u-pad, j+v-pad]`
 /// (zero outside the image).
+@inline(__always)
 func im2col(_ x: UnsafePointer<Float>, channels: Int, height: Int, width: Int, kernel: Int, pad: Int,
             outHeight: Int, outWidth: Int, into col: UnsafeMutablePointer<Float>) {
-    var row = col
-    for c in 0..<channels {
-        let plane = x + c * height * width
-        for u in 0..<kernel {
-            for v in 0..<kernel {
-                // Output columns j whose input column j+v-pad lies inside [0, width).
-                let jLo = max(0, pad - v), jHi = min(outWidth, width + pad - v)
-                for i in 0..<outHeight {
-                    let dst = row + i * outWidth
-                    let iy = i + u - pad
-                    if iy < 0 || iy >= height || jLo >= jHi {
-                        dst.update(repeating: 0, count: outWidth)
-                        continue
-                    }
-                    // Rows are short (tens of floats): a plain loop beats a memcpy call per row.
-                    let src = plane + iy * width + (v - pad)
-                    for j in 0..<jLo { dst[j] = 0 }
-                    for j in jLo..<jHi { dst[j] = src[j] }
-                    for j in jHi..<outWidth { dst[j] = 0 }
-                }
-                row += outHeight * outWidth
-            }
-        }
-    }
+    digits_im2col(x, channels, height, width, kernel, pad, outHeight, outWidth, col)
 }
 
-/// The adjoint of `im2col`: sums each column entry back into the input position it was read from.
+/// The adjoint of `im2col`: overwrites `x` with the sum of each column entry at the input position it was read from.
+@inline(__always)
 func col2im(_ col: UnsafePointer<Float>, channels: Int, height: Int, width: Int, kernel: Int, pad: Int,
             outHeight: Int, outWidth: Int, into x: UnsafeMutablePointer<Float>) {
-    x.update(repeating: 0, count: channels * height * width)
-    var row = col
-    for c in 0..<channels {
-        let plane = x + c * height * width
-        for u in 0..<kernel {
-            for v in 0..<kernel {
-                let jLo = max(0, pad - v), jHi = min(outWidth, width + pad - v)
-                for i in 0..<outHeight {
-                    let iy = i + u - pad
-                    guard iy >= 0, iy < height, jLo < jHi else { continue }
-                    let src = row + i * outWidth, dst = plane + iy * width + (v - pad)
-                    for j in jLo..<jHi { dst[j] += src[j] }
-                }
-                row += outHeight * outWidth
-            }
-        }
-    }
+    digits_col2im(col, channels, height, width, kernel, pad, outHeight, outWidth, x)
 }

@@ -67,4 +67,33 @@ final class PoolingTests: XCTestCase {
         for (i, rank) in (0..<input.count).shuffled(using: &rng).enumerated() { input.data[i] = Float(rank) * 0.1 }
         checkGradients(of: MaxPool2D(name: "pool", size: 3), input: input)
     }
+
+    /// The fused layer against the two layers it replaces, on values around zero with ties, for both code paths.
+    func testRectifyingPoolEqualsPoolThenReLU() {
+        for (size, shape) in [(2, [2, 3, 11, 11]), (3, [1, 2, 9, 10])] {
+            var rng = SplitMix64(seed: 60 + UInt64(size))
+            let x = Tensor(shape: shape)
+            for i in 0..<x.count { x.data[i] = Float(Int(rng.next() % 5) - 3) }
+            let pool = MaxPool2D(name: "pool", size: size), relu = ReLU(name: "relu")
+            let fused = MaxPool2D(name: "fused", size: size, rectifies: true)
+            let separate = relu.forward(pool.forward(x, mode: .training), mode: .training).array
+            let y = fused.forward(x, mode: .training)
+            XCTAssertEqual(y.array, separate, "forward, size \(size)")
+            XCTAssertTrue(y.array.contains(0) && y.array.contains { $0 > 0 }, "the data should exercise the rectifier")
+            let dy = randomTensor(y.shape, seed: 70)
+            XCTAssertEqual(fused.backward(dy).array, pool.backward(relu.backward(dy)).array, "backward, size \(size)")
+        }
+    }
+}
+
+final class ArchitectureLayerTests: XCTestCase {
+    /// `ReLU, MaxPool` in a recipe becomes one rectifying pooling layer; the Keras example keeps its 34,826 weights.
+    func testReLUBeforePoolingIsFused() {
+        let network = Network(architecture: .convnet)
+        XCTAssertEqual(network.layers.map(\.name), ["conv1", "pool1", "conv2", "pool2", "flatten1", "dropout1", "dense1"])
+        XCTAssertTrue(network.layers.compactMap { $0 as? MaxPool2D }.allSatisfy(\.rectifies))
+        XCTAssertEqual(network.parameterCount, 34_826)
+        // A ReLU with no pooling after it stays a layer of its own.
+        XCTAssertEqual(Network(architecture: .bnnet).layers.filter { $0 is ReLU }.count, 3)
+    }
 }

@@ -15,10 +15,28 @@
 /// or NULL when OpenBLAS's own detection should stand.
 const char *digits_blas_core_for_cpu(void);
 
-/// 2x2, stride-2 max pooling of `planes` planes of `height` x `width` floats into `planes` x (height/2) x (width/2).
-void digits_maxpool2x2_forward(const float *x, size_t planes, size_t height, size_t width, float *y);
+/// 2x2, stride-2 max pooling of `planes` planes of `height` x `width` floats into `planes` x (height/2) x (width/2);
+/// with `rectify`, each maximum then goes through ReLU.
+void digits_maxpool2x2_forward(const float *x, size_t planes, size_t height, size_t width, int rectify, float *y);
 
 /// The gradient of `digits_maxpool2x2_forward`: each output gradient goes to its window's first maximum in reading
-/// order; every other input position (including a dropped ragged edge) gets zero.
+/// order (with `rectify`, only where that maximum is positive); every other input position, including a dropped
+/// ragged edge, gets zero.
 void digits_maxpool2x2_backward(const float *x, const float *dy, size_t planes, size_t height, size_t width,
-                                float *dx);
+                                int rectify, float *dx);
+
+/// Unfolds one sample `[channels, height, width]` into the `[C*K*K, OH*OW]` matrix of a stride-1 convolution with
+/// a `kernel` x `kernel` window and `pad` zeros on each side: row `(c*K+u)*K+v`, column `i*OW+j` holds
+/// `x[c, i+u-pad, j+v-pad]`, zero outside the image.
+void digits_im2col(const float *x, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
+                   size_t out_height, size_t out_width, float *col);
+
+/// The adjoint of `digits_im2col`: overwrites `x` with the sum of every column entry read from each position.
+void digits_col2im(const float *col, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
+                   size_t out_height, size_t out_width, float *x);
+
+/// `y = max(x, 0)` over `count` floats.
+void digits_relu_forward(const float *x, size_t count, float *y);
+
+/// `dx = y > 0 ? dy : 0` over `count` floats, where `y` is the ReLU's output.
+void digits_relu_backward(const float *y, const float *dy, size_t count, float *dx);
