@@ -16,7 +16,7 @@ public final class ReLU: Layer {
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         output.reshape(input.shape)
         let x = input.data, y = output.data
-        Parallel.forSlices(input.count) { range, _ in
+        Parallel.forSlices(input.count, minimumSlice: Parallel.elementsPerWorker) { range, _ in
             digits_relu_forward(x + range.lowerBound, range.count, y + range.lowerBound)
         }
         return output
@@ -25,7 +25,7 @@ public final class ReLU: Layer {
     public func backward(_ dOutput: Tensor) -> Tensor {
         dInput.reshape(dOutput.shape)
         let y = output.data, dy = dOutput.data, dx = dInput.data
-        Parallel.forSlices(dOutput.count) { range, _ in
+        Parallel.forSlices(dOutput.count, minimumSlice: Parallel.elementsPerWorker) { range, _ in
             let lo = range.lowerBound
             digits_relu_backward(y + lo, dy + lo, range.count, dx + lo)
         }

@@ -56,7 +56,7 @@ public final class BatchNorm: Layer {
         let m = Float(n * s), (mom, eps) = (momentum, epsilon)
         inverseStd.withUnsafeMutableBufferPointer { invStd in
             let invStd = invStd.baseAddress!
-            Parallel.forSlices(c) { range, _ in
+            Parallel.forSlices(c, minimumSlice: Parallel.elementsPerWorker / max(1, n * s)) { range, _ in
                 for ch in range {
                     var mean: Float, variance: Float
                     if mode == .training {
@@ -95,7 +95,7 @@ public final class BatchNorm: Layer {
         let dy = dOutput.data, dx = dInput.data, xh = normalized.data
         let g = gamma.value.data, dg = gamma.grad.data, db = beta.grad.data, m = Float(n * s)
         inverseStd.withUnsafeBufferPointer { invStd in
-            Parallel.forSlices(c) { range, _ in
+            Parallel.forSlices(c, minimumSlice: Parallel.elementsPerWorker / max(1, n * s)) { range, _ in
                 for ch in range {
                     var sumDy: Float = 0, sumDyXh: Float = 0
                     for i in 0..<n {

@@ -41,7 +41,7 @@ public final class MaxPool2D: Layer {
         let n = input.batch, c = out[0], oh = out[1], ow = out[2], h = input.shape[2], w = input.shape[3]
         output.reshape([n] + out)
         let x = input.data, y = output.data, s = size, rectify = rectifies, floor: Float = rectify ? 0 : -.infinity
-        Parallel.forSlices(n * c) { range, _ in
+        Parallel.forSlices(n * c, minimumSlice: Parallel.elementsPerWorker / (h * w)) { range, _ in
             if s == 2 {
                 digits_maxpool2x2_forward(x + range.lowerBound * h * w, range.count, h, w, rectify ? 1 : 0,
                                           y + range.lowerBound * oh * ow)
@@ -67,7 +67,7 @@ public final class MaxPool2D: Layer {
         dInput.reshape(input.shape)
         let h = input.shape[2], w = input.shape[3], oh = dOutput.shape[2], ow = dOutput.shape[3], s = size
         let x = input.data, y = output.data, dy = dOutput.data, dx = dInput.data, rectify = rectifies
-        Parallel.forSlices(input.shape[0] * input.shape[1]) { range, _ in
+        Parallel.forSlices(input.shape[0] * input.shape[1], minimumSlice: Parallel.elementsPerWorker / (h * w)) { range, _ in
             if s == 2 {
                 digits_maxpool2x2_backward(x + range.lowerBound * h * w, dy + range.lowerBound * oh * ow,
                                            range.count, h, w, rectify ? 1 : 0, dx + range.lowerBound * h * w)

@@ -18,14 +18,20 @@ public enum Parallel {
         if let requested { workers = max(1, requested) }
     }
 
-    /// Splits `0..<count` into at most `workers` contiguous slices and runs `body(slice, worker)` concurrently.
-    /// Slices depend only on `count` and `workers`. Returns how many slices ran.
+    /// Elementwise work below this many floats per worker costs less than waking a worker (a few microseconds), so
+    /// a single image's layers run on the calling thread.
+    public static let elementsPerWorker = 16_384
+
+    /// Splits `0..<count` into at most `workers` contiguous slices of at least `minimumSlice` items and runs
+    /// `body(slice, worker)` concurrently. Slices depend only on `count`, `minimumSlice` and `workers`. Returns how
+    /// many slices ran.
     @discardableResult
-    public static func forSlices(_ count: Int, _ body: (Range<Int>, Int) -> Void) -> Int {
-        let n = min(workers, count)
+    public static func forSlices(_ count: Int, minimumSlice: Int = 1, _ body: (Range<Int>, Int) -> Void) -> Int {
+        let n = min(workers, count / max(1, minimumSlice), count)
         if n <= 1 {
-            if count > 0 { body(0..<count, 0) }
-            return max(n, 0)
+            guard count > 0 else { return 0 }
+            body(0..<count, 0)
+            return 1
         }
         DispatchQueue.concurrentPerform(iterations: n) { w in
             let lo = count * w / n, hi = count * (w + 1) / n

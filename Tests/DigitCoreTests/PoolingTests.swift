@@ -96,4 +96,19 @@ final class ArchitectureLayerTests: XCTestCase {
         // A ReLU with no pooling after it stays a layer of its own.
         XCTAssertEqual(Network(architecture: .bnnet).layers.filter { $0 is ReLU }.count, 3)
     }
+
+    /// He initialization follows the ReLU into the pooling layer that absorbed it: every conv of bnnet feeds a
+    /// rectifier, so its weights have standard deviation sqrt(2 / fanIn), not Glorot's sqrt(2 / (fanIn + fanOut)).
+    func testHeInitializationSeesRectifyingPools() {
+        let network = Network(architecture: .bnnet)
+        network.initialize(seed: 3)
+        let convs = network.layers.compactMap { $0 as? Conv2D }
+        XCTAssertEqual(convs.count, 4)
+        for conv in convs {
+            let w = conv.weight.value.array
+            let std = (w.map { $0 * $0 }.reduce(0, +) / Float(w.count)).squareRoot()
+            let he = (2 / Float(conv.inChannels * conv.kernel * conv.kernel)).squareRoot()
+            XCTAssertEqual(std, he, accuracy: 0.1 * he, conv.name)
+        }
+    }
 }
