@@ -1,5 +1,7 @@
-// Element-wise loops over raw row pointers shared by the preprocessing passes. Written over plain pointers
-// with no index arithmetic that can overflow, so the optimizer vectorizes them; each runs once per row.
+// Element-wise loops over raw row pointers shared by the preprocessing passes; each runs once per row. The
+// loops themselves are C kernels compiled for AVX-512, AVX2 and baseline x86-64 (see CKernels/ink.c).
+
+import CKernels
 
 /// Vectorizable row kernels: every output element depends only on the same element of the inputs.
 enum InkLoops {
@@ -7,11 +9,7 @@ enum InkLoops {
     @inline(__always)
     static func accumulateSumAndPeak(row: UnsafePointer<Float>, sums: UnsafeMutablePointer<Float>,
                                      peaks: UnsafeMutablePointer<Float>, count: Int) {
-        for x in 0..<count {
-            let v = row[x]
-            sums[x] += v
-            peaks[x] = v > peaks[x] ? v : peaks[x]
-        }
+        digits_ink_sum_and_peak(row, sums, peaks, count)
     }
 
     /// mass[x] += row[x] and moment[x] += position * row[x]: one row's share of the column masses and of
@@ -19,18 +17,14 @@ enum InkLoops {
     @inline(__always)
     static func accumulateMoments(row: UnsafePointer<Float>, position: Float, mass: UnsafeMutablePointer<Float>,
                                   moment: UnsafeMutablePointer<Float>, count: Int) {
-        for x in 0..<count {
-            let v = row[x]
-            mass[x] += v
-            moment[x] += position * v
-        }
+        digits_ink_moments(row, position, mass, moment, count)
     }
 
     /// y[x] += weight * row[x] (axpy).
     @inline(__always)
     static func addScaled(_ row: UnsafePointer<Float>, weight: Float, into y: UnsafeMutablePointer<Float>,
                           count: Int) {
-        for x in 0..<count { y[x] += weight * row[x] }
+        digits_ink_add_scaled(row, weight, y, count)
     }
 
     /// The sum of `count` floats.

@@ -40,3 +40,12 @@ void digits_relu_forward(const float *x, size_t count, float *y);
 
 /// `dx = y > 0 ? dy : 0` over `count` floats, where `y` is the ReLU's output.
 void digits_relu_backward(const float *y, const float *dy, size_t count, float *dx);
+
+/// `sums[x] += row[x]` and `peaks[x] = max(peaks[x], row[x])` for `x < count`.
+void digits_ink_sum_and_peak(const float *row, float *sums, float *peaks, size_t count);
+
+/// `mass[x] += row[x]` and `moment[x] += position * row[x]` for `x < count`.
+void digits_ink_moments(const float *row, float position, float *mass, float *moment, size_t count);
+
+/// `y[x] += weight * row[x]` for `x < count`.
+void digits_ink_add_scaled(const float *row, float weight, float *y, size_t count);
