@@ -88,22 +88,10 @@ public final class Dropout: Layer {
         }
         if mask.count < input.count { mask = [Float](repeating: 0, count: input.count) }
         // Four 16-bit uniform draws from each 64-bit random number: dropout needs no finer resolution.
-        let keep = 1 / (1 - rate), threshold = UInt64((rate * 65536).rounded()), count = input.count
-        let x = input.data, y = output.data
-        var generator = rng  // a local copy: the stored property would be checked for exclusive access per call
-        defer { rng = generator }
+        let keep = 1 / (1 - rate), threshold = UInt32((rate * 65536).rounded())
         mask.withUnsafeMutableBufferPointer { mask in
-            let m = mask.baseAddress!
-            var i = 0
-            while i < count {
-                var bits = generator.next()
-                for j in i..<min(i + 4, count) {
-                    m[j] = (bits & 0xFFFF) < threshold ? 0 : keep
-                    bits >>= 16
-                }
-                i += 4
-            }
-            for j in 0..<count { y[j] = x[j] * m[j] }
+            rng.state = digits_dropout(rng.state, threshold, keep, input.data, input.count, mask.baseAddress!,
+                                       output.data)
         }
         return output
     }

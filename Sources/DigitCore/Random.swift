@@ -5,7 +5,8 @@ import Foundation
 /// SplitMix64 (Steele, Lea and Flood 2014): tiny, fast, and identical on every platform, so a seed
 /// reproduces a training run exactly.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// The counter; the k-th draw from here is a mix of `state + k * 0x9E3779B97F4A7C15`.
+    var state: UInt64
 
     public init(seed: UInt64) { state = seed }
 

@@ -114,6 +114,26 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertEqual(dropout.forward(x, mode: .inference).array, x.array, "dropout is the identity at inference")
     }
 
+    /// The vectorized mask draws exactly what a sequential generator would: four 16-bit uniforms per 64-bit draw,
+    /// a partial last group, and the generator left where the sequential one would be.
+    func testDropoutMaskMatchesSequentialDraws() {
+        let rate: Float = 0.3, count = 4 * 37 + 3
+        let dropout = Dropout(name: "dropout", rate: rate)
+        dropout.rng = SplitMix64(seed: 25)
+        let x = randomTensor([1, count], seed: 26)
+        let y = dropout.forward(x, mode: .training).array
+        var reference = SplitMix64(seed: 25), bits: UInt64 = 0
+        let threshold = UInt64((rate * 65536).rounded()), keep = 1 / (1 - rate)
+        for i in 0..<count {
+            if i % 4 == 0 { bits = reference.next() }
+            XCTAssertEqual(y[i], (bits & 0xFFFF) < threshold ? 0 : x.data[i] * keep, "element \(i)")
+            bits >>= 16
+        }
+        XCTAssertEqual(dropout.rng.next(), reference.next())
+        let dropped = y.filter { $0 == 0 }.count
+        XCTAssertTrue((20...70).contains(dropped), "\(dropped) of \(count) dropped at rate \(rate)")
+    }
+
     func testSoftmaxCrossEntropyGradient() {
         let logits = randomTensor([3, 10], seed: 24)
         let labels: [UInt8] = [0, 7, 9]

@@ -2,6 +2,7 @@
 // (pooling, the first convolution) that BLAS does not cover.
 #pragma once
 #include <stddef.h>
+#include <stdint.h>
 
 // Hot loops are compiled for AVX-512, AVX2+FMA and baseline x86-64; the loader picks the best the CPU has, so one
 // binary is fast here and still runs on CPUs without AVX2.
@@ -49,3 +50,9 @@ void digits_ink_moments(const float *row, float position, float *mass, float *mo
 
 /// `y[x] += weight * row[x]` for `x < count`.
 void digits_ink_add_scaled(const float *row, float weight, float *y, size_t count);
+
+/// Inverted dropout over `count` floats from SplitMix64 `state`: each 64-bit draw gives four 16-bit uniforms; an
+/// element is dropped (mask 0) when its uniform is below `threshold` and kept (mask `keep`) otherwise;
+/// `y = x * mask`. Returns the generator state after the `ceil(count / 4)` draws.
+uint64_t digits_dropout(uint64_t state, uint32_t threshold, float keep, const float *x, size_t count, float *mask,
+                        float *y);
