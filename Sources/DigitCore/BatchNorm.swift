@@ -94,7 +94,7 @@ public final class BatchNorm: Layer {
         dInput.reshape(dOutput.shape)
         let dy = dOutput.data, dx = dInput.data, xh = normalized.data
         let g = gamma.value.data, dg = gamma.grad.data, db = beta.grad.data, m = Float(n * s)
-        inverseStd.withUnsafeBufferPointer { invStd in
+        _ = inverseStd.withUnsafeBufferPointer { invStd in
             Parallel.forSlices(c, minimumSlice: Parallel.elementsPerWorker / max(1, n * s)) { range, _ in
                 for ch in range {
                     var sumDy: Float = 0, sumDyXh: Float = 0
