@@ -33,6 +33,8 @@ public final class Conv2D: Layer {
     /// unfolds the sample again instead of keeping `[N, K, P]` (tens of megabytes) alive between the passes.
     private let columns = Tensor(shape: [0])
     private let dColumns = Tensor(shape: [0])
+    /// Per-worker output gradient of one sample, `[workers, O*P]`, when a pooling layer is fused behind this one.
+    private let dUnpooled = Tensor(shape: [0])
     private let weightPartials = GradientPartials(), biasPartials = GradientPartials()
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, padding: Padding) {
@@ -56,13 +58,21 @@ public final class Conv2D: Layer {
     }
 
     /// - Parameter input: `[N, C, H, W]`. - Returns: `[N, O, OH, OW]`.
-    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor { forward(input, mode: mode, pooledBy: nil) }
+
+    /// - Parameter dOutput: `[N, O, OH, OW]`. - Returns: `[N, C, H, W]` (zeros when `needsInputGradient` is off).
+    public func backward(_ dOutput: Tensor) -> Tensor { backward(dOutput, through: nil) }
+
+    /// The forward pass, followed per sample by `pool` (the next layer) while the sample's output is still in cache.
+    /// Returns the pooled output; this layer's own output is kept for backward as usual.
+    func forward(_ input: Tensor, mode: Mode, pooledBy pool: MaxPool2D?) -> Tensor {
         inputShape = input.shape
         self.input = input
         let n = input.batch, h = input.shape[2], w = input.shape[3]
         let out = outputShape(for: Array(input.shape.dropFirst()))
         let oh = out[1], ow = out[2], p = oh * ow, k = inChannels * kernel * kernel
         output.reshape([n] + out)
+        pool?.bind(output)
         columns.reshape([Parallel.workers, k, p])
         let x = input.data, y = output.data, cols = columns.data, wt = weight.value.data, b = bias.value.data
         let (o, c, ks, pd) = (outChannels, inChannels, kernel, pad)
@@ -75,20 +85,23 @@ public final class Conv2D: Layer {
                 for oc in 0..<o { (ys + oc * p).update(repeating: b[oc], count: p) }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(p), Int32(k),
                             1, wt, Int32(k), col, Int32(p), 1, ys, Int32(p))
+                pool?.pool(planes: s * o..<(s + 1) * o)
             }
         }
-        return output
+        return pool?.pooled ?? output
     }
 
-    /// - Parameter dOutput: `[N, O, OH, OW]`. - Returns: `[N, C, H, W]` (zeros when `needsInputGradient` is off).
-    public func backward(_ dOutput: Tensor) -> Tensor {
+    /// The backward pass; with `pool`, `dOutput` is the pooled output's gradient, and each sample's output
+    /// gradient is unpooled into per-worker scratch just before it is used, instead of into a whole-batch tensor.
+    func backward(_ dOutput: Tensor, through pool: MaxPool2D?) -> Tensor {
         let n = inputShape[0], h = inputShape[2], w = inputShape[3]
-        let oh = dOutput.shape[2], ow = dOutput.shape[3], p = oh * ow, k = inChannels * kernel * kernel
+        let oh = output.shape[2], ow = output.shape[3], p = oh * ow, k = inChannels * kernel * kernel
         let (o, c, ks, pd) = (outChannels, inChannels, kernel, pad)
         dInput.reshape(inputShape)
         dColumns.reshape([Parallel.workers, k, p])
+        if pool != nil { dUnpooled.reshape([Parallel.workers, o * p]) }
         guard let x = input?.data else { preconditionFailure("\(name): backward before forward") }
-        let dy = dOutput.data, dx = dInput.data, cols = columns.data, dcolsAll = dColumns.data
+        let dx = dInput.data, cols = columns.data, dcolsAll = dColumns.data, unpooled = dUnpooled.data
         let wt = weight.value.data, wCount = weight.value.count, propagate = needsInputGradient
         let wp = weightPartials, bp = biasPartials
         wp.prepare(count: wCount)
@@ -97,9 +110,15 @@ public final class Conv2D: Layer {
             let dW = wp.buffer(worker), dB = bp.buffer(worker)
             let dcol = dcolsAll + worker * k * p, col = cols + worker * k * p
             for s in range {
+                let dys: UnsafeMutablePointer<Float>
+                if let pool {
+                    dys = unpooled + worker * o * p
+                    pool.unpool(planes: s * o..<(s + 1) * o, dOutput: dOutput, into: dys)
+                } else {
+                    dys = dOutput.data + s * o * p
+                }
                 im2col(x + s * c * h * w, channels: c, height: h, width: w, kernel: ks, pad: pd,
                        outHeight: oh, outWidth: ow, into: col)
-                let dys = dy + s * o * p
                 for oc in 0..<o { dB[oc] += simdSum(dys + oc * p, count: p) }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(o), Int32(k), Int32(p),
                             1, dys, Int32(p), col, Int32(p), 1, dW, Int32(k))

@@ -36,27 +36,10 @@ public final class MaxPool2D: Layer {
 
     /// - Parameter input: `[N, C, H, W]`. - Returns: `[N, C, OH, OW]`.
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
-        self.input = input
-        let out = outputShape(for: Array(input.shape.dropFirst()))
-        let n = input.batch, c = out[0], oh = out[1], ow = out[2], h = input.shape[2], w = input.shape[3]
-        output.reshape([n] + out)
-        let x = input.data, y = output.data, s = size, rectify = rectifies, floor: Float = rectify ? 0 : -.infinity
-        Parallel.forSlices(n * c, minimumSlice: Parallel.elementsPerWorker / (h * w)) { range, _ in
-            if s == 2 {
-                digits_maxpool2x2_forward(x + range.lowerBound * h * w, range.count, h, w, rectify ? 1 : 0,
-                                          y + range.lowerBound * oh * ow)
-                return
-            }
-            for plane in range {
-                let xp = x + plane * h * w, yp = y + plane * oh * ow
-                for i in 0..<oh {
-                    for j in 0..<ow {
-                        var best = xp[i * s * w + j * s]
-                        for u in 0..<s { for v in 0..<s { best = Swift.max(best, xp[(i * s + u) * w + j * s + v]) } }
-                        yp[i * ow + j] = Swift.max(best, floor)
-                    }
-                }
-            }
+        bind(input)
+        let planeSize = input.shape[2] * input.shape[3]
+        Parallel.forSlices(input.shape[0] * input.shape[1], minimumSlice: Parallel.elementsPerWorker / planeSize) {
+            range, _ in self.pool(planes: range)
         }
         return output
     }
@@ -65,29 +48,70 @@ public final class MaxPool2D: Layer {
     public func backward(_ dOutput: Tensor) -> Tensor {
         guard let input else { preconditionFailure("\(name): backward before forward") }
         dInput.reshape(input.shape)
-        let h = input.shape[2], w = input.shape[3], oh = dOutput.shape[2], ow = dOutput.shape[3], s = size
-        let x = input.data, y = output.data, dy = dOutput.data, dx = dInput.data, rectify = rectifies
-        Parallel.forSlices(input.shape[0] * input.shape[1], minimumSlice: Parallel.elementsPerWorker / (h * w)) { range, _ in
-            if s == 2 {
-                digits_maxpool2x2_backward(x + range.lowerBound * h * w, dy + range.lowerBound * oh * ow,
-                                           range.count, h, w, rectify ? 1 : 0, dx + range.lowerBound * h * w)
-                return
+        let planeSize = input.shape[2] * input.shape[3], dx = dInput.data
+        Parallel.forSlices(input.shape[0] * input.shape[1], minimumSlice: Parallel.elementsPerWorker / planeSize) {
+            range, _ in self.unpool(planes: range, dOutput: dOutput, into: dx + range.lowerBound * planeSize)
+        }
+        return dInput
+    }
+
+    // MARK: Plane by plane, for a convolution that pools each sample as soon as it is computed
+
+    /// The pooled result of the last forward pass.
+    var pooled: Tensor { output }
+
+    /// Takes `input` as the tensor to pool and sizes the output; `pool(planes:)` then fills it in any order.
+    func bind(_ input: Tensor) {
+        self.input = input
+        output.reshape([input.batch] + outputShape(for: Array(input.shape.dropFirst())))
+    }
+
+    /// Pools input planes `planes` (flat `n * C + c` indices) into the same planes of the output.
+    func pool(planes: Range<Int>) {
+        guard let input else { preconditionFailure("\(name): pooling before bind") }
+        let h = input.shape[2], w = input.shape[3], oh = h / size, ow = w / size, s = size
+        let x = input.data + planes.lowerBound * h * w, y = output.data + planes.lowerBound * oh * ow
+        if s == 2 {
+            digits_maxpool2x2_forward(x, planes.count, h, w, rectifies ? 1 : 0, y)
+            return
+        }
+        let floor: Float = rectifies ? 0 : -.infinity
+        for plane in 0..<planes.count {
+            let xp = x + plane * h * w, yp = y + plane * oh * ow
+            for i in 0..<oh {
+                for j in 0..<ow {
+                    var best = xp[i * s * w + j * s]
+                    for u in 0..<s { for v in 0..<s { best = Swift.max(best, xp[(i * s + u) * w + j * s + v]) } }
+                    yp[i * ow + j] = Swift.max(best, floor)
+                }
             }
-            for plane in range {
-                let xp = x + plane * h * w, dxp = dx + plane * h * w
-                dxp.update(repeating: 0, count: h * w)
-                // A rectified output of zero may hide a negative maximum: it passes no gradient either way.
-                for o in 0..<oh * ow where !(rectify && y[plane * oh * ow + o] <= 0) {
-                    let i = o / ow, j = o % ow, best = y[plane * oh * ow + o]
-                    search: for u in 0..<s {
-                        for v in 0..<s where xp[(i * s + u) * w + j * s + v] == best {
-                            dxp[(i * s + u) * w + j * s + v] = dy[plane * oh * ow + o]
-                            break search
-                        }
+        }
+    }
+
+    /// The input gradient of planes `planes`, from the output gradient `dOutput` (all planes), written to `dx`
+    /// (the first of those planes).
+    func unpool(planes: Range<Int>, dOutput: Tensor, into dx: UnsafeMutablePointer<Float>) {
+        guard let input else { preconditionFailure("\(name): backward before forward") }
+        let h = input.shape[2], w = input.shape[3], oh = h / size, ow = w / size, s = size
+        let x = input.data + planes.lowerBound * h * w
+        let y = output.data + planes.lowerBound * oh * ow, dy = dOutput.data + planes.lowerBound * oh * ow
+        if s == 2 {
+            digits_maxpool2x2_backward(x, dy, planes.count, h, w, rectifies ? 1 : 0, dx)
+            return
+        }
+        for plane in 0..<planes.count {
+            let xp = x + plane * h * w, dxp = dx + plane * h * w, yp = y + plane * oh * ow, dyp = dy + plane * oh * ow
+            dxp.update(repeating: 0, count: h * w)
+            // A rectified output of zero may hide a negative maximum: it passes no gradient either way.
+            for o in 0..<oh * ow where !(rectifies && yp[o] <= 0) {
+                let i = o / ow, j = o % ow
+                search: for u in 0..<s {
+                    for v in 0..<s where xp[(i * s + u) * w + j * s + v] == yp[o] {
+                        dxp[(i * s + u) * w + j * s + v] = dyp[o]
+                        break search
                     }
                 }
             }
         }
-        return dInput
     }
 }

@@ -52,14 +52,45 @@ public final class Network {
         }
     }
 
+    /// Whether a convolution directly followed by max pooling pools each sample as soon as it is computed (and
+    /// unpools each sample's gradient just before using it), so the convolution's output and its gradient are
+    /// touched while they are in cache. The results are the same either way.
+    public var fusesConvolutionWithPooling = true
+
+    /// The convolution and pooling pair starting at `index`, when fused.
+    private func fusedPair(at index: Int) -> (Conv2D, MaxPool2D)? {
+        guard fusesConvolutionWithPooling, index + 1 < layers.count, let conv = layers[index] as? Conv2D,
+              let pool = layers[index + 1] as? MaxPool2D else { return nil }
+        return (conv, pool)
+    }
+
     /// Runs every layer; returns the logits `[N, 10]`.
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
-        layers.reduce(input) { $1.forward($0, mode: mode) }
+        var x = input, index = 0
+        while index < layers.count {
+            if let (conv, pool) = fusedPair(at: index) {
+                x = conv.forward(x, mode: mode, pooledBy: pool)
+                index += 2
+            } else {
+                x = layers[index].forward(x, mode: mode)
+                index += 1
+            }
+        }
+        return x
     }
 
     /// Back-propagates `dLogits` through every layer, accumulating parameter gradients.
     public func backward(_ dLogits: Tensor) {
-        _ = layers.reversed().reduce(dLogits) { $1.backward($0) }
+        var gradient = dLogits, index = layers.count - 1
+        while index >= 0 {
+            if index >= 1, let (conv, pool) = fusedPair(at: index - 1) {
+                gradient = conv.backward(gradient, through: pool)
+                index -= 2
+            } else {
+                gradient = layers[index].backward(gradient)
+                index -= 1
+            }
+        }
     }
 
     public func zeroGradients() { parameters.forEach { $0.zeroGrad() } }

@@ -112,3 +112,40 @@ final class ArchitectureLayerTests: XCTestCase {
         }
     }
 }
+
+final class FusedConvolutionPoolingTests: XCTestCase {
+    /// Pooling each sample inside the convolution's loop gives the layer-by-layer results bit for bit: the logits
+    /// and every parameter gradient.
+    func testFusedPassMatchesLayerByLayer() {
+        // conv -> pool directly (fused), a 3x3 pool (the general path) and a ragged 5x5 -> 2x2 pool.
+        let architecture = Architecture(
+            name: "fusion-test", about: "",
+            layers: [.conv(filters: 4, kernel: 3, padding: .same), .relu, .maxPool(2),
+                     .conv(filters: 6, kernel: 3, padding: .valid), .maxPool(2),
+                     .conv(filters: 5, kernel: 2, padding: .valid), .relu, .maxPool(3),
+                     .flatten, .dense(MNIST.classes)],
+            initializer: .he, defaults: Architecture.convnet.defaults, inputSide: 28)
+        let input = randomTensor([5, 1, 28, 28], seed: 100)
+        let labels: [UInt8] = [3, 1, 4, 1, 5]
+        var results: [[[Float]]] = []
+        for fused in [false, true] {
+            let network = Network(architecture: architecture)
+            network.initialize(seed: 101)
+            network.fusesConvolutionWithPooling = fused
+            network.zeroGradients()
+            let logits = network.forward(input, mode: .training).array
+            let probabilities = Tensor(shape: [0]), dLogits = Tensor(shape: [0])
+            let logitsTensor = Tensor(shape: [5, MNIST.classes])
+            logitsTensor.data.update(from: logits, count: logits.count)
+            _ = SoftmaxCrossEntropy().lossAndGradient(logits: logitsTensor, labels: labels,
+                                                      probabilities: probabilities, dLogits: dLogits)
+            network.backward(dLogits)
+            results.append([logits] + network.parameters.map(\.grad.array))
+        }
+        XCTAssertEqual(results[0].count, 1 + 8)
+        for (index, (plain, fused)) in zip(results[0], results[1]).enumerated() {
+            XCTAssertEqual(plain, fused, "result \(index)")
+            XCTAssertTrue(plain.contains { $0 != 0 }, "result \(index) should not be all zeros")
+        }
+    }
+}
