@@ -148,7 +148,7 @@ static void col2im_portable(const float *restrict col, size_t channels, size_t h
 void digits_im2col(const float *x, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
                    size_t out_height, size_t out_width, float *col) {
 #if DIGITS_MASKED_ROWS
-    if (out_width <= masked_row_limit && __builtin_cpu_supports("avx512f")) {
+    if (out_width <= masked_row_limit && digits_has_avx512()) {
         im2col_masked(x, channels, height, width, kernel, pad, out_height, out_width, col);
         return;
     }
@@ -159,7 +159,7 @@ void digits_im2col(const float *x, size_t channels, size_t height, size_t width,
 void digits_col2im(const float *col, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
                    size_t out_height, size_t out_width, float *x) {
 #if DIGITS_MASKED_ROWS
-    if (width <= masked_row_limit && kernel <= 16 && __builtin_cpu_supports("avx512f")) {
+    if (width <= masked_row_limit && kernel <= 16 && digits_has_avx512()) {
         col2im_masked(col, channels, height, width, kernel, pad, out_height, out_width, x);
         return;
     }

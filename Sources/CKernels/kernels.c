@@ -17,3 +17,15 @@ const char *digits_blas_core_for_cpu(void) {
 #endif
     return NULL;
 }
+
+int digits_portable_only = 0;
+
+void digits_use_portable_kernels(int on) { digits_portable_only = on; }
+
+int digits_has_avx512(void) {
+#if defined(__x86_64__)
+    return !digits_portable_only && __builtin_cpu_supports("avx512f");
+#else
+    return 0;
+#endif
+}

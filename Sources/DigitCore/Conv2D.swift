@@ -33,7 +33,9 @@ public final class Conv2D: Layer {
     /// unfolds the sample again instead of keeping `[N, K, P]` (tens of megabytes) alive between the passes.
     private let columns = Tensor(shape: [0])
     private let dColumns = Tensor(shape: [0])
-    /// Per-worker output gradient of one sample, `[workers, O*P]`, when a pooling layer is fused behind this one.
+    /// Per-worker output of one sample, and its gradient, `[workers, O*P]`, when a pooling layer is fused behind
+    /// this one.
+    private let sampleOutputs = Tensor(shape: [0])
     private let dUnpooled = Tensor(shape: [0])
     private let weightPartials = GradientPartials(), biasPartials = GradientPartials()
 
@@ -63,29 +65,35 @@ public final class Conv2D: Layer {
     /// - Parameter dOutput: `[N, O, OH, OW]`. - Returns: `[N, C, H, W]` (zeros when `needsInputGradient` is off).
     public func backward(_ dOutput: Tensor) -> Tensor { backward(dOutput, through: nil) }
 
-    /// The forward pass, followed per sample by `pool` (the next layer) while the sample's output is still in cache.
-    /// Returns the pooled output; this layer's own output is kept for backward as usual.
+    /// The forward pass, followed per sample by `pool` (the next layer). Each sample's output then lives only in
+    /// per-worker scratch, pooled while it is in cache; backward needs only the pool's winners. Returns the pooled
+    /// output.
     func forward(_ input: Tensor, mode: Mode, pooledBy pool: MaxPool2D?) -> Tensor {
         inputShape = input.shape
         self.input = input
         let n = input.batch, h = input.shape[2], w = input.shape[3]
         let out = outputShape(for: Array(input.shape.dropFirst()))
         let oh = out[1], ow = out[2], p = oh * ow, k = inChannels * kernel * kernel
-        output.reshape([n] + out)
-        pool?.bind(output)
+        if let pool {
+            pool.bind(inputShape: [n] + out)
+            sampleOutputs.reshape([Parallel.workers, outChannels * p])
+        } else {
+            output.reshape([n] + out)
+        }
         columns.reshape([Parallel.workers, k, p])
         let x = input.data, y = output.data, cols = columns.data, wt = weight.value.data, b = bias.value.data
+        let scratch = sampleOutputs.data
         let (o, c, ks, pd) = (outChannels, inChannels, kernel, pad)
         Parallel.forSlices(n) { range, worker in
             let col = cols + worker * k * p
             for s in range {
-                let ys = y + s * o * p
+                let ys = pool == nil ? y + s * o * p : scratch + worker * o * p
                 im2col(x + s * c * h * w, channels: c, height: h, width: w, kernel: ks, pad: pd,
                        outHeight: oh, outWidth: ow, into: col)
                 for oc in 0..<o { (ys + oc * p).update(repeating: b[oc], count: p) }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(p), Int32(k),
                             1, wt, Int32(k), col, Int32(p), 1, ys, Int32(p))
-                pool?.pool(planes: s * o..<(s + 1) * o)
+                pool?.pool(planes: s * o..<(s + 1) * o, from: ys)
             }
         }
         return pool?.pooled ?? output
@@ -95,7 +103,8 @@ public final class Conv2D: Layer {
     /// gradient is unpooled into per-worker scratch just before it is used, instead of into a whole-batch tensor.
     func backward(_ dOutput: Tensor, through pool: MaxPool2D?) -> Tensor {
         let n = inputShape[0], h = inputShape[2], w = inputShape[3]
-        let oh = output.shape[2], ow = output.shape[3], p = oh * ow, k = inChannels * kernel * kernel
+        let out = outputShape(for: Array(inputShape.dropFirst()))
+        let oh = out[1], ow = out[2], p = oh * ow, k = inChannels * kernel * kernel
         let (o, c, ks, pd) = (outChannels, inChannels, kernel, pad)
         dInput.reshape(inputShape)
         dColumns.reshape([Parallel.workers, k, p])

@@ -6,8 +6,8 @@
 import CKernels
 
 /// `y[n,c,i,j] = max_{u,v < S} x[n,c,i*S+u,j*S+v]`, then `max(y, 0)` when the layer also rectifies. The gradient
-/// goes to each window's first maximum in reading order, found again in backward from the kept input rather than
-/// stored as indices.
+/// goes to each window's first maximum in reading order, remembered as a one-byte code per output, so backward
+/// needs neither the input nor the output values.
 ///
 /// Pooling followed by ReLU is one pass over the data instead of two; the results are those of the two layers.
 public final class MaxPool2D: Layer {
@@ -17,15 +17,23 @@ public final class MaxPool2D: Layer {
     public let rectifies: Bool
     public var needsInputGradient = true
 
-    private var input: Tensor?
+    private var inputShape: [Int] = []
     private let output = Tensor(shape: [0])
     private let dInput = Tensor(shape: [0])
+    /// Per output, where its window's winner sits (`u * S + v`), or `noWinner` when it passes no gradient.
+    private var winners = UnsafeMutablePointer<UInt8>.allocate(capacity: 0)
+    private var winnerCapacity = 0
+    static let noWinner = UInt8(DIGITS_POOL_NO_WINNER)
+    static let winnerSlack = 16
 
     public init(name: String, size: Int, rectifies: Bool = false) {
+        precondition(size >= 1 && size * size < Int(Self.noWinner), "pool size must be 1...15")
         self.name = name
         self.size = size
         self.rectifies = rectifies
     }
+
+    deinit { winners.deallocate() }
 
     public var summary: String { "MaxPool2D \(size)x\(size)" + (rectifies ? " + ReLU" : "") }
 
@@ -36,20 +44,20 @@ public final class MaxPool2D: Layer {
 
     /// - Parameter input: `[N, C, H, W]`. - Returns: `[N, C, OH, OW]`.
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
-        bind(input)
-        let planeSize = input.shape[2] * input.shape[3]
+        bind(inputShape: input.shape)
+        let planeSize = input.shape[2] * input.shape[3], x = input.data
         Parallel.forSlices(input.shape[0] * input.shape[1], minimumSlice: Parallel.elementsPerWorker / planeSize) {
-            range, _ in self.pool(planes: range)
+            range, _ in self.pool(planes: range, from: x + range.lowerBound * planeSize)
         }
         return output
     }
 
-    /// Routes each output gradient to its window's first maximum in reading order; every other input gets zero.
+    /// Routes each output gradient to its window's winner; every other input gets zero.
     public func backward(_ dOutput: Tensor) -> Tensor {
-        guard let input else { preconditionFailure("\(name): backward before forward") }
-        dInput.reshape(input.shape)
-        let planeSize = input.shape[2] * input.shape[3], dx = dInput.data
-        Parallel.forSlices(input.shape[0] * input.shape[1], minimumSlice: Parallel.elementsPerWorker / planeSize) {
+        precondition(!inputShape.isEmpty, "\(name): backward before forward")
+        dInput.reshape(inputShape)
+        let planeSize = inputShape[2] * inputShape[3], dx = dInput.data
+        Parallel.forSlices(inputShape[0] * inputShape[1], minimumSlice: Parallel.elementsPerWorker / planeSize) {
             range, _ in self.unpool(planes: range, dOutput: dOutput, into: dx + range.lowerBound * planeSize)
         }
         return dInput
@@ -60,29 +68,44 @@ public final class MaxPool2D: Layer {
     /// The pooled result of the last forward pass.
     var pooled: Tensor { output }
 
-    /// Takes `input` as the tensor to pool and sizes the output; `pool(planes:)` then fills it in any order.
-    func bind(_ input: Tensor) {
-        self.input = input
-        output.reshape([input.batch] + outputShape(for: Array(input.shape.dropFirst())))
+    /// Prepares to pool an input of shape `[N, C, H, W]`: sizes the output and the winner codes, which
+    /// `pool(planes:from:)` then fills in any order.
+    func bind(inputShape shape: [Int]) {
+        inputShape = shape
+        output.reshape([shape[0]] + outputShape(for: Array(shape.dropFirst())))
+        if output.count > winnerCapacity {
+            winners.deallocate()
+            winnerCapacity = output.count
+            // The vector backward reads up to 16 codes past a row's end.
+            winners = .allocate(capacity: winnerCapacity + Self.winnerSlack)
+            winners.initialize(repeating: Self.noWinner, count: winnerCapacity + Self.winnerSlack)
+        }
     }
 
-    /// Pools input planes `planes` (flat `n * C + c` indices) into the same planes of the output.
-    func pool(planes: Range<Int>) {
-        guard let input else { preconditionFailure("\(name): pooling before bind") }
-        let h = input.shape[2], w = input.shape[3], oh = h / size, ow = w / size, s = size
-        let x = input.data + planes.lowerBound * h * w, y = output.data + planes.lowerBound * oh * ow
+    /// Pools input planes `planes` (flat `n * C + c` indices), read from `x` (the first of them), into the same
+    /// planes of the output.
+    func pool(planes: Range<Int>, from x: UnsafePointer<Float>) {
+        let h = inputShape[2], w = inputShape[3], oh = h / size, ow = w / size, s = size
+        let y = output.data + planes.lowerBound * oh * ow, codes = winners + planes.lowerBound * oh * ow
         if s == 2 {
-            digits_maxpool2x2_forward(x, planes.count, h, w, rectifies ? 1 : 0, y)
+            digits_maxpool2x2_forward(x, planes.count, h, w, rectifies ? 1 : 0, y, codes)
             return
         }
         let floor: Float = rectifies ? 0 : -.infinity
         for plane in 0..<planes.count {
-            let xp = x + plane * h * w, yp = y + plane * oh * ow
+            let xp = x + plane * h * w, first = plane * oh * ow
             for i in 0..<oh {
                 for j in 0..<ow {
-                    var best = xp[i * s * w + j * s]
-                    for u in 0..<s { for v in 0..<s { best = Swift.max(best, xp[(i * s + u) * w + j * s + v]) } }
-                    yp[i * ow + j] = Swift.max(best, floor)
+                    var best = xp[i * s * w + j * s], at = 0
+                    for u in 0..<s {
+                        for v in 0..<s where xp[(i * s + u) * w + j * s + v] > best {
+                            best = xp[(i * s + u) * w + j * s + v]
+                            at = u * s + v
+                        }
+                    }
+                    let passes = best > floor
+                    y[first + i * ow + j] = passes ? best : floor
+                    codes[first + i * ow + j] = passes ? UInt8(at) : Self.noWinner
                 }
             }
         }
@@ -91,26 +114,18 @@ public final class MaxPool2D: Layer {
     /// The input gradient of planes `planes`, from the output gradient `dOutput` (all planes), written to `dx`
     /// (the first of those planes).
     func unpool(planes: Range<Int>, dOutput: Tensor, into dx: UnsafeMutablePointer<Float>) {
-        guard let input else { preconditionFailure("\(name): backward before forward") }
-        let h = input.shape[2], w = input.shape[3], oh = h / size, ow = w / size, s = size
-        let x = input.data + planes.lowerBound * h * w
-        let y = output.data + planes.lowerBound * oh * ow, dy = dOutput.data + planes.lowerBound * oh * ow
+        let h = inputShape[2], w = inputShape[3], oh = h / size, ow = w / size, s = size
+        let dy = dOutput.data + planes.lowerBound * oh * ow, codes = winners + planes.lowerBound * oh * ow
         if s == 2 {
-            digits_maxpool2x2_backward(x, dy, planes.count, h, w, rectifies ? 1 : 0, dx)
+            digits_maxpool2x2_backward(codes, dy, planes.count, h, w, dx)
             return
         }
+        dx.update(repeating: 0, count: planes.count * h * w)
         for plane in 0..<planes.count {
-            let xp = x + plane * h * w, dxp = dx + plane * h * w, yp = y + plane * oh * ow, dyp = dy + plane * oh * ow
-            dxp.update(repeating: 0, count: h * w)
-            // A rectified output of zero may hide a negative maximum: it passes no gradient either way.
-            for o in 0..<oh * ow where !(rectifies && yp[o] <= 0) {
-                let i = o / ow, j = o % ow
-                search: for u in 0..<s {
-                    for v in 0..<s where xp[(i * s + u) * w + j * s + v] == yp[o] {
-                        dxp[(i * s + u) * w + j * s + v] = dyp[o]
-                        break search
-                    }
-                }
+            let dxp = dx + plane * h * w, first = plane * oh * ow
+            for o in 0..<oh * ow where codes[first + o] != Self.noWinner {
+                let i = o / ow, j = o % ow, u = Int(codes[first + o]) / s, v = Int(codes[first + o]) % s
+                dxp[(i * s + u) * w + j * s + v] = dy[first + o]
             }
         }
     }

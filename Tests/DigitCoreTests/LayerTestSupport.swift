@@ -2,6 +2,7 @@
 
 import XCTest
 @testable import DigitCore
+import CKernels
 
 /// A seeded tensor with values in [-1, 1), optionally kept at least `margin` away from zero (away from ReLU's kink).
 func randomTensor(_ shape: [Int], seed: UInt64, margin: Float = 0) -> Tensor {
@@ -53,4 +54,13 @@ func checkGradients(of layer: Layer, input: Tensor, mode: Mode = .training, step
         XCTAssertLessThan(worst, tolerance, "\(layer.name) d\(label): worst relative error \(worst)",
                           file: file, line: line)
     }
+}
+
+/// Runs `body` once with the hand-written AVX-512 kernels (where the CPU has them) and once with the portable ones
+/// that other CPUs run; `body` gets a label for assertion messages.
+func onEveryKernelPath(_ body: (String) -> Void) {
+    body(digits_has_avx512() != 0 ? "AVX-512 kernels" : "portable kernels")
+    digits_use_portable_kernels(1)
+    defer { digits_use_portable_kernels(0) }
+    body("portable kernels")
 }

@@ -27,7 +27,7 @@ final class PoolingTests: XCTestCase {
     }
 
     /// Values from a small set, so most windows hold ties, on even and ragged sizes.
-    private func checkAgainstReference(shape: [Int], size: Int, seed: UInt64) {
+    private func checkAgainstReference(shape: [Int], size: Int, seed: UInt64, path: String = "") {
         var rng = SplitMix64(seed: seed)
         let x = Tensor(shape: shape)
         for i in 0..<x.count { x.data[i] = Float(rng.next() % 4) - 1 }
@@ -35,13 +35,15 @@ final class PoolingTests: XCTestCase {
         let y = pool.forward(x, mode: .training)
         let dy = randomTensor(y.shape, seed: seed + 1)
         let expected = reference(x, size: size, dy: dy)
-        XCTAssertEqual(y.array, expected.y, "forward \(shape) size \(size)")
-        XCTAssertEqual(pool.backward(dy).array, expected.dx, "backward \(shape) size \(size)")
+        XCTAssertEqual(y.array, expected.y, "forward \(shape) size \(size) \(path)")
+        XCTAssertEqual(pool.backward(dy).array, expected.dx, "backward \(shape) size \(size) \(path)")
     }
 
     func testTwoByTwoMatchesReferenceWithTiesAndRaggedEdges() {
-        for (index, shape) in [[3, 4, 26, 26], [2, 5, 11, 11], [1, 3, 7, 6], [2, 1, 2, 35]].enumerated() {
-            checkAgainstReference(shape: shape, size: 2, seed: UInt64(40 + index))
+        onEveryKernelPath { path in
+            for (index, shape) in [[3, 4, 26, 26], [2, 5, 11, 11], [1, 3, 7, 6], [2, 1, 2, 35]].enumerated() {
+                checkAgainstReference(shape: shape, size: 2, seed: UInt64(40 + index), path: path)
+            }
         }
     }
 
@@ -70,7 +72,11 @@ final class PoolingTests: XCTestCase {
 
     /// The fused layer against the two layers it replaces, on values around zero with ties, for both code paths.
     func testRectifyingPoolEqualsPoolThenReLU() {
-        for (size, shape) in [(2, [2, 3, 11, 11]), (3, [1, 2, 9, 10])] {
+        onEveryKernelPath { path in rectifyingPoolEqualsPoolThenReLU(path) }
+    }
+
+    private func rectifyingPoolEqualsPoolThenReLU(_ path: String) {
+        for (size, shape) in [(2, [2, 3, 11, 11]), (3, [1, 2, 9, 10]), (2, [1, 2, 6, 40])] {
             var rng = SplitMix64(seed: 60 + UInt64(size))
             let x = Tensor(shape: shape)
             for i in 0..<x.count { x.data[i] = Float(Int(rng.next() % 5) - 3) }
@@ -78,10 +84,11 @@ final class PoolingTests: XCTestCase {
             let fused = MaxPool2D(name: "fused", size: size, rectifies: true)
             let separate = relu.forward(pool.forward(x, mode: .training), mode: .training).array
             let y = fused.forward(x, mode: .training)
-            XCTAssertEqual(y.array, separate, "forward, size \(size)")
+            XCTAssertEqual(y.array, separate, "forward, size \(size), \(path)")
             XCTAssertTrue(y.array.contains(0) && y.array.contains { $0 > 0 }, "the data should exercise the rectifier")
             let dy = randomTensor(y.shape, seed: 70)
-            XCTAssertEqual(fused.backward(dy).array, pool.backward(relu.backward(dy)).array, "backward, size \(size)")
+            XCTAssertEqual(fused.backward(dy).array, pool.backward(relu.backward(dy)).array,
+                           "backward, size \(size), \(path)")
         }
     }
 }
@@ -127,6 +134,11 @@ final class FusedConvolutionPoolingTests: XCTestCase {
             initializer: .he, defaults: Architecture.convnet.defaults, inputSide: 28)
         let input = randomTensor([5, 1, 28, 28], seed: 100)
         let labels: [UInt8] = [3, 1, 4, 1, 5]
+        onEveryKernelPath { path in fusedPassMatchesLayerByLayer(architecture, input: input, labels: labels, path) }
+    }
+
+    private func fusedPassMatchesLayerByLayer(_ architecture: Architecture, input: Tensor, labels: [UInt8],
+                                              _ path: String) {
         var results: [[[Float]]] = []
         for fused in [false, true] {
             let network = Network(architecture: architecture)
@@ -144,8 +156,8 @@ final class FusedConvolutionPoolingTests: XCTestCase {
         }
         XCTAssertEqual(results[0].count, 1 + 8)
         for (index, (plain, fused)) in zip(results[0], results[1]).enumerated() {
-            XCTAssertEqual(plain, fused, "result \(index)")
-            XCTAssertTrue(plain.contains { $0 != 0 }, "result \(index) should not be all zeros")
+            XCTAssertEqual(plain, fused, "result \(index), \(path)")
+            XCTAssertTrue(plain.contains { $0 != 0 }, "result \(index) should not be all zeros, \(path)")
         }
     }
 }

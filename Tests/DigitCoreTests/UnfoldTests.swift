@@ -46,39 +46,47 @@ final class UnfoldTests: XCTestCase {
     ]
 
     func testIm2colReadsEachWindowAndZeroPadding() {
-        for (index, shape) in shapes.enumerated() {
-            let x = randomTensor([shape.inputCount], seed: 80 + UInt64(index))
-            var columns = [Float](repeating: .nan, count: shape.columnCount)
-            columns.withUnsafeMutableBufferPointer {
-                im2col(x.data, channels: shape.channels, height: shape.height, width: shape.width,
-                       kernel: shape.kernel, pad: shape.pad, outHeight: shape.outHeight, outWidth: shape.outWidth,
-                       into: $0.baseAddress!)
-            }
-            var wrong = 0
-            shape.forEachEntry { column, source in
-                if columns[column] != source.map({ x.data[$0] }) ?? 0 { wrong += 1 }
-            }
-            XCTAssertEqual(wrong, 0, "shape \(index)")
+        onEveryKernelPath { path in
+            for (index, shape) in shapes.enumerated() { im2colMatchesDefinition(shape, index: index, path: path) }
         }
+    }
+
+    private func im2colMatchesDefinition(_ shape: Shape, index: Int, path: String) {
+        let x = randomTensor([shape.inputCount], seed: 80 + UInt64(index))
+        var columns = [Float](repeating: .nan, count: shape.columnCount)
+        columns.withUnsafeMutableBufferPointer {
+            im2col(x.data, channels: shape.channels, height: shape.height, width: shape.width,
+                   kernel: shape.kernel, pad: shape.pad, outHeight: shape.outHeight, outWidth: shape.outWidth,
+                   into: $0.baseAddress!)
+        }
+        var wrong = 0
+        shape.forEachEntry { column, source in
+            if columns[column] != source.map({ x.data[$0] }) ?? 0 { wrong += 1 }
+        }
+        XCTAssertEqual(wrong, 0, "shape \(index), \(path)")
     }
 
     /// col2im is im2col's adjoint: every column entry is added back where it was read, in the same order.
     func testCol2imSumsEveryEntryBackExactly() {
-        for (index, shape) in shapes.enumerated() {
-            let columns = randomTensor([shape.columnCount], seed: 90 + UInt64(index))
-            var expected = [Float](repeating: 0, count: shape.inputCount)
-            shape.forEachEntry { column, source in
-                if let source { expected[source] += columns.data[column] }
-            }
-            // Entry order above is (c, u, v, i, j); each input position receives its terms in (u, v) order, which
-            // the kernels keep, so the sums agree bit for bit.
-            var x = [Float](repeating: .nan, count: shape.inputCount)
-            x.withUnsafeMutableBufferPointer {
-                col2im(columns.data, channels: shape.channels, height: shape.height, width: shape.width,
-                       kernel: shape.kernel, pad: shape.pad, outHeight: shape.outHeight, outWidth: shape.outWidth,
-                       into: $0.baseAddress!)
-            }
-            XCTAssertEqual(x, expected, "shape \(index)")
+        onEveryKernelPath { path in
+            for (index, shape) in shapes.enumerated() { col2imMatchesDefinition(shape, index: index, path: path) }
         }
+    }
+
+    private func col2imMatchesDefinition(_ shape: Shape, index: Int, path: String) {
+        let columns = randomTensor([shape.columnCount], seed: 90 + UInt64(index))
+        var expected = [Float](repeating: 0, count: shape.inputCount)
+        shape.forEachEntry { column, source in
+            if let source { expected[source] += columns.data[column] }
+        }
+        // Entry order above is (c, u, v, i, j); each input position receives its terms in (u, v) order, which
+        // the kernels keep, so the sums agree bit for bit.
+        var x = [Float](repeating: .nan, count: shape.inputCount)
+        x.withUnsafeMutableBufferPointer {
+            col2im(columns.data, channels: shape.channels, height: shape.height, width: shape.width,
+                   kernel: shape.kernel, pad: shape.pad, outHeight: shape.outHeight, outWidth: shape.outWidth,
+                   into: $0.baseAddress!)
+        }
+        XCTAssertEqual(x, expected, "shape \(index), \(path)")
     }
 }

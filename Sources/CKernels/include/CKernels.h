@@ -16,15 +16,27 @@
 /// or NULL when OpenBLAS's own detection should stand.
 const char *digits_blas_core_for_cpu(void);
 
-/// 2x2, stride-2 max pooling of `planes` planes of `height` x `width` floats into `planes` x (height/2) x (width/2);
-/// with `rectify`, each maximum then goes through ReLU.
-void digits_maxpool2x2_forward(const float *x, size_t planes, size_t height, size_t width, int rectify, float *y);
+/// Whether the hand-written AVX-512 kernels run: the CPU has AVX-512F and `digits_use_portable_kernels` is off.
+int digits_has_avx512(void);
 
-/// The gradient of `digits_maxpool2x2_forward`: each output gradient goes to its window's first maximum in reading
-/// order (with `rectify`, only where that maximum is positive); every other input position, including a dropped
-/// ragged edge, gets zero.
-void digits_maxpool2x2_backward(const float *x, const float *dy, size_t planes, size_t height, size_t width,
-                                int rectify, float *dx);
+/// With `on`, every kernel takes its portable path even on an AVX-512 CPU, so tests can check both paths.
+void digits_use_portable_kernels(int on);
+
+/// The winner code of a pooling window that passes no gradient.
+#define DIGITS_POOL_NO_WINNER 0xFF
+
+/// 2x2, stride-2 max pooling of `planes` planes of `height` x `width` floats into `planes` x (height/2) x (width/2);
+/// with `rectify`, each maximum then goes through ReLU. `winners` receives one code per output: which cell held
+/// the first maximum in reading order (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right), or
+/// `DIGITS_POOL_NO_WINNER` where a rectified maximum was not positive.
+void digits_maxpool2x2_forward(const float *x, size_t planes, size_t height, size_t width, int rectify, float *y,
+                               uint8_t *winners);
+
+/// The gradient of `digits_maxpool2x2_forward`: each output gradient goes to the cell its code names; every other
+/// input position, including a dropped ragged edge, gets zero. `winners` must stay readable 16 bytes past the last
+/// plane's codes.
+void digits_maxpool2x2_backward(const uint8_t *winners, const float *dy, size_t planes, size_t height, size_t width,
+                                float *dx);
 
 /// Unfolds one sample `[channels, height, width]` into the `[C*K*K, OH*OW]` matrix of a stride-1 convolution with
 /// a `kernel` x `kernel` window and `pad` zeros on each side: row `(c*K+u)*K+v`, column `i*OW+j` holds
