@@ -1,18 +1,9 @@
-// Row loops of the preprocessing passes (see InkLoops.swift), compiled with the vector clones. Contraction is off:
-// a fused multiply-add would round differently from the plain Swift loops these replace, and a canvas must give the
-// same 28x28 image on every CPU.
+// The preprocessing passes' hot loops (InkLoops.swift and InkRegion's cell summaries), compiled with the vector
+// clones. Contraction is off: a fused multiply-add would round differently from plain multiply and add, and a
+// canvas must give the same 28x28 image on every CPU.
 #include "CKernels.h"
 
 #pragma STDC FP_CONTRACT OFF
-
-DIGITS_VECTOR_CLONES
-void digits_ink_sum_and_peak(const float *restrict row, float *restrict sums, float *restrict peaks, size_t count) {
-    for (size_t x = 0; x < count; x++) {
-        const float v = row[x];
-        sums[x] += v;
-        peaks[x] = v > peaks[x] ? v : peaks[x];
-    }
-}
 
 DIGITS_VECTOR_CLONES
 void digits_ink_moments(const float *restrict row, float position, float *restrict mass, float *restrict moment,
@@ -27,4 +18,32 @@ void digits_ink_moments(const float *restrict row, float position, float *restri
 DIGITS_VECTOR_CLONES
 void digits_ink_add_scaled(const float *restrict row, float weight, float *restrict y, size_t count) {
     for (size_t x = 0; x < count; x++) y[x] += weight * row[x];
+}
+
+DIGITS_VECTOR_CLONES
+void digits_ink_cells(const float *restrict pixels, size_t width, size_t height, size_t cell, size_t grid_width,
+                      size_t grid_height, float *restrict columns, float *restrict mass, float *restrict peak) {
+    float *sums = columns, *peaks = columns + width;
+    for (size_t band = 0; band < grid_height; band++) {
+        for (size_t x = 0; x < 2 * width; x++) columns[x] = 0;
+        const size_t last = band * cell + cell < height ? band * cell + cell : height;
+        for (size_t y = band * cell; y < last; y++) {
+            const float *row = pixels + y * width;
+            for (size_t x = 0; x < width; x++) {
+                const float v = row[x];
+                sums[x] += v;
+                peaks[x] = v > peaks[x] ? v : peaks[x];
+            }
+        }
+        for (size_t cx = 0; cx < grid_width; cx++) {
+            const size_t end = cx * cell + cell < width ? cx * cell + cell : width;
+            float total = 0, strongest = 0;
+            for (size_t x = cx * cell; x < end; x++) {
+                total += sums[x];
+                strongest = peaks[x] > strongest ? peaks[x] : strongest;
+            }
+            mass[band * grid_width + cx] = total;
+            peak[band * grid_width + cx] = strongest;
+        }
+    }
 }

@@ -5,13 +5,6 @@ import CKernels
 
 /// Vectorizable row kernels: every output element depends only on the same element of the inputs.
 enum InkLoops {
-    /// sums[x] += row[x] and peaks[x] = max(peaks[x], row[x]) for x in 0..<count.
-    @inline(__always)
-    static func accumulateSumAndPeak(row: UnsafePointer<Float>, sums: UnsafeMutablePointer<Float>,
-                                     peaks: UnsafeMutablePointer<Float>, count: Int) {
-        digits_ink_sum_and_peak(row, sums, peaks, count)
-    }
-
     /// mass[x] += row[x] and moment[x] += position * row[x]: one row's share of the column masses and of
     /// the first moment along y.
     @inline(__always)

@@ -1,6 +1,8 @@
 // Finds the ink worth framing on a canvas: its bounding box, with stray specks and faint smudges left out
 // so that they cannot stretch the box the preprocessor scales to 20x20.
 
+import CKernels
+
 /// The main ink of a canvas: the bounding box of its confident pixels after dropping specks.
 ///
 /// Pixels at or above `faintThreshold` are grouped on a coarse grid of cells (about `gridCellsPerSide` per
@@ -41,34 +43,11 @@ struct InkRegion {
     /// column sums and maxima over the band (which vectorize), then each cell reduces its `cell` columns.
     private static func cellSummaries(_ pixels: [Float], width: Int, height: Int, cell: Int,
                                       gridWidth: Int, gridHeight: Int) -> (mass: [Float], peak: [Float]) {
-        var cells = [Float](repeating: 0, count: 2 * gridWidth * gridHeight)
-        var columns = [Float](repeating: 0, count: 2 * width)
-        pixels.withUnsafeBufferPointer { p in
-            columns.withUnsafeMutableBufferPointer { column in
-                cells.withUnsafeMutableBufferPointer { summary in
-                    let sums = column.baseAddress!, peaks = sums + width
-                    let mass = summary.baseAddress!, peak = mass + gridWidth * gridHeight
-                    for band in 0..<gridHeight {
-                        column.update(repeating: 0)
-                        for y in (band * cell)..<min(band * cell + cell, height) {
-                            InkLoops.accumulateSumAndPeak(row: p.baseAddress! + y * width, sums: sums,
-                                                          peaks: peaks, count: width)
-                        }
-                        for cx in 0..<gridWidth {
-                            var cellSum: Float = 0, cellPeak: Float = 0
-                            for x in (cx * cell)..<min(cx * cell + cell, width) {
-                                cellSum += sums[x]
-                                cellPeak = max(cellPeak, peaks[x])
-                            }
-                            mass[band * gridWidth + cx] = cellSum
-                            peak[band * gridWidth + cx] = cellPeak
-                        }
-                    }
-                }
-            }
-        }
         let count = gridWidth * gridHeight
-        return (Array(cells[0..<count]), Array(cells[count...]))
+        var mass = [Float](repeating: 0, count: count), peak = [Float](repeating: 0, count: count)
+        var columns = [Float](repeating: 0, count: 2 * width)
+        digits_ink_cells(pixels, width, height, cell, gridWidth, gridHeight, &columns, &mass, &peak)
+        return (mass, peak)
     }
 
     /// Labels the 8-connected blobs of strong cells and marks those far lighter than the heaviest.

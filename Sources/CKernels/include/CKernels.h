@@ -54,9 +54,6 @@ void digits_relu_forward(const float *x, size_t count, float *y);
 /// `dx = y > 0 ? dy : 0` over `count` floats, where `y` is the ReLU's output.
 void digits_relu_backward(const float *y, const float *dy, size_t count, float *dx);
 
-/// `sums[x] += row[x]` and `peaks[x] = max(peaks[x], row[x])` for `x < count`.
-void digits_ink_sum_and_peak(const float *row, float *sums, float *peaks, size_t count);
-
 /// `mass[x] += row[x]` and `moment[x] += position * row[x]` for `x < count`.
 void digits_ink_moments(const float *row, float position, float *mass, float *moment, size_t count);
 
@@ -68,3 +65,9 @@ void digits_ink_add_scaled(const float *row, float weight, float *y, size_t coun
 /// `y = x * mask`. Returns the generator state after the `ceil(count / 4)` draws.
 uint64_t digits_dropout(uint64_t state, uint32_t threshold, float keep, const float *x, size_t count, float *mask,
                         float *y);
+
+/// Per cell of a `grid_width` x `grid_height` grid of `cell` x `cell` pixel squares over a `width` x `height`
+/// canvas: the total ink (`mass`) and the strongest pixel (`peak`, at least 0). `columns` is scratch for
+/// `2 * width` floats. Sums run row by row within a band of rows, then left to right within a cell.
+void digits_ink_cells(const float *pixels, size_t width, size_t height, size_t cell, size_t grid_width,
+                      size_t grid_height, float *columns, float *mass, float *peak);
