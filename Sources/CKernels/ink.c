@@ -35,15 +35,17 @@ void digits_ink_cells(const float *restrict pixels, size_t width, size_t height,
                 peaks[x] = v > peaks[x] ? v : peaks[x];
             }
         }
-        for (size_t cx = 0; cx < grid_width; cx++) {
-            const size_t end = cx * cell + cell < width ? cx * cell + cell : width;
-            float total = 0, strongest = 0;
-            for (size_t x = cx * cell; x < end; x++) {
-                total += sums[x];
-                strongest = peaks[x] > strongest ? peaks[x] : strongest;
+        // Column k of every cell, then column k + 1: each cell still sums its columns left to right, but the
+        // cells' additions are independent of each other, so they overlap instead of waiting on one long chain.
+        float *total = mass + band * grid_width, *strongest = peak + band * grid_width;
+        for (size_t cx = 0; cx < grid_width; cx++) total[cx] = strongest[cx] = 0;
+        for (size_t k = 0; k < cell; k++) {
+            for (size_t cx = 0; cx < grid_width; cx++) {
+                const size_t x = cx * cell + k;
+                if (x >= width) continue;  // a narrower last cell
+                total[cx] += sums[x];
+                strongest[cx] = peaks[x] > strongest[cx] ? peaks[x] : strongest[cx];
             }
-            mass[band * grid_width + cx] = total;
-            peak[band * grid_width + cx] = strongest;
         }
     }
 }
