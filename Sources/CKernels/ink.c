@@ -20,29 +20,106 @@ void digits_ink_add_scaled(const float *restrict row, float weight, float *restr
     for (size_t x = 0; x < count; x++) y[x] += weight * row[x];
 }
 
-DIGITS_VECTOR_CLONES
-void digits_ink_cells(const float *restrict pixels, size_t width, size_t height, size_t cell, size_t grid_width,
-                      size_t grid_height, float *restrict columns, float *restrict mass, float *restrict peak) {
-    float *sums = columns, *peaks = columns + width;
-    for (size_t band = 0; band < grid_height; band++) {
-        for (size_t x = 0; x < 2 * width; x++) columns[x] = 0;
-        const size_t last = band * cell + cell < height ? band * cell + cell : height;
-        for (size_t y = band * cell; y < last; y++) {
-            const float *row = pixels + y * width;
-            for (size_t x = 0; x < width; x++) {
-                const float v = row[x];
-                sums[x] += v;
-                peaks[x] = v > peaks[x] ? v : peaks[x];
-            }
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define DIGITS_INK_AVX512 1
+
+/// Column sums and maxima over rows `first..<last`, sixteen columns at a time, summing the rows in order in
+/// registers (the compiler's version stored and reloaded the sums for every row).
+__attribute__((target("avx512f")))
+static void accumulate_band_avx512(const float *pixels, size_t width, size_t first, size_t last, float *sums,
+                                   float *peaks) {
+    for (size_t x = 0; x < width; x += 16) {
+        const __mmask16 lanes = (__mmask16)(width - x >= 16 ? 0xFFFF : (1u << (width - x)) - 1);
+        __m512 sum = _mm512_setzero_ps(), best = _mm512_setzero_ps();
+        for (size_t y = first; y < last; y++) {
+            const __m512 v = _mm512_maskz_loadu_ps(lanes, pixels + y * width + x);
+            sum = _mm512_add_ps(sum, v);
+            best = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, best, _CMP_GT_OQ), best, v);
         }
-        // Column k of every cell, then column k + 1: each cell still sums its columns left to right, but the
-        // cells' additions are independent of each other, so they overlap instead of waiting on one long chain.
-        float *total = mass + band * grid_width, *strongest = peak + band * grid_width;
-        for (size_t cx = 0; cx < grid_width; cx++) total[cx] = strongest[cx] = 0;
+        _mm512_mask_storeu_ps(sums + x, lanes, sum);
+        _mm512_mask_storeu_ps(peaks + x, lanes, best);
+    }
+}
+
+/// Sixteen cells at a time with gathers: the compiler leaves this strided reduction scalar.
+__attribute__((target("avx512f")))
+static void reduce_cells_avx512(const float *sums, const float *peaks, size_t cell, size_t whole, float *total,
+                                float *strongest) {
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (size_t first = 0; first < whole; first += 16) {
+        const size_t n = whole - first < 16 ? whole - first : 16;
+        const __mmask16 lanes = (__mmask16)(n == 16 ? 0xFFFF : (1u << n) - 1);
+        const __m512i start = _mm512_mullo_epi32(_mm512_add_epi32(lane, _mm512_set1_epi32((int)first)),
+                                                 _mm512_set1_epi32((int)cell));
+        __m512 sum = _mm512_setzero_ps(), best = _mm512_setzero_ps();
         for (size_t k = 0; k < cell; k++) {
-            for (size_t cx = 0; cx < grid_width; cx++) {
-                const size_t x = cx * cell + k;
-                if (x >= width) continue;  // a narrower last cell
+            const __m512i at = _mm512_add_epi32(start, _mm512_set1_epi32((int)k));
+            sum = _mm512_add_ps(sum, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), lanes, at, sums, 4));
+            const __m512 p = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), lanes, at, peaks, 4);
+            best = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(p, best, _CMP_GT_OQ), best, p);
+        }
+        _mm512_mask_storeu_ps(total + first, lanes, sum);
+        _mm512_mask_storeu_ps(strongest + first, lanes, best);
+    }
+}
+#endif
+
+/// Column sums and maxima over rows `first..<last`, the rows added in order.
+DIGITS_VECTOR_CLONES
+static void accumulate_band(const float *restrict pixels, size_t width, size_t first, size_t last,
+                            float *restrict sums, float *restrict peaks) {
+    for (size_t x = 0; x < width; x++) sums[x] = peaks[x] = 0;
+    for (size_t y = first; y < last; y++) {
+        const float *row = pixels + y * width;
+        for (size_t x = 0; x < width; x++) {
+            const float v = row[x];
+            sums[x] += v;
+            peaks[x] = v > peaks[x] ? v : peaks[x];
+        }
+    }
+}
+
+/// Each of the first `whole` cells' total and peak over its `cell` columns, the columns added left to right. Column
+/// k of every cell, then column k + 1: the cells' additions are independent, so they overlap instead of waiting on
+/// one long chain.
+DIGITS_VECTOR_CLONES
+static void reduce_cells(const float *restrict sums, const float *restrict peaks, size_t cell, size_t whole,
+                         float *restrict total, float *restrict strongest) {
+    for (size_t cx = 0; cx < whole; cx++) total[cx] = strongest[cx] = 0;
+    for (size_t k = 0; k < cell; k++) {
+        for (size_t cx = 0; cx < whole; cx++) {
+            total[cx] += sums[cx * cell + k];
+            strongest[cx] = peaks[cx * cell + k] > strongest[cx] ? peaks[cx * cell + k] : strongest[cx];
+        }
+    }
+}
+
+void digits_ink_cells(const float *pixels, size_t width, size_t height, size_t cell, size_t grid_width,
+                      size_t grid_height, float *columns, float *mass, float *peak) {
+#if DIGITS_INK_AVX512
+    const int vector = digits_has_avx512();
+#else
+    const int vector = 0;
+#endif
+    float *sums = columns, *peaks = columns + width;
+    const size_t whole = width / cell;  // cells that are `cell` columns wide; the last may be narrower
+    for (size_t band = 0; band < grid_height; band++) {
+        const size_t first = band * cell, last = first + cell < height ? first + cell : height;
+        float *total = mass + band * grid_width, *strongest = peak + band * grid_width;
+#if DIGITS_INK_AVX512
+        if (vector) {
+            accumulate_band_avx512(pixels, width, first, last, sums, peaks);
+            reduce_cells_avx512(sums, peaks, cell, whole, total, strongest);
+        }
+#endif
+        if (!vector) {
+            accumulate_band(pixels, width, first, last, sums, peaks);
+            reduce_cells(sums, peaks, cell, whole, total, strongest);
+        }
+        for (size_t cx = whole; cx < grid_width; cx++) {
+            total[cx] = strongest[cx] = 0;
+            for (size_t x = cx * cell; x < width; x++) {
                 total[cx] += sums[x];
                 strongest[cx] = peaks[x] > strongest[cx] ? peaks[x] : strongest[cx];
             }
