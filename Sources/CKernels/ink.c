@@ -126,3 +126,36 @@ void digits_ink_cells(const float *pixels, size_t width, size_t height, size_t c
         }
     }
 }
+
+size_t digits_ink_blobs(const bool *strong, const float *mass, size_t grid_width, size_t grid_height, int32_t *label,
+                        int32_t *stack, float *blob_mass) {
+    const size_t count = grid_width * grid_height;
+    for (size_t i = 0; i < count; i++) label[i] = -1;
+    size_t blobs = 0;
+    for (size_t seed = 0; seed < count; seed++) {
+        if (!strong[seed] || label[seed] >= 0) continue;
+        const int32_t id = (int32_t)blobs;
+        float total = 0;
+        size_t top = 0;
+        label[seed] = id;
+        stack[top++] = (int32_t)seed;
+        while (top > 0) {
+            const size_t index = (size_t)stack[--top];
+            total += mass[index];
+            const size_t cx = index % grid_width, cy = index / grid_width;
+            const size_t y0 = cy > 0 ? cy - 1 : 0, y1 = cy + 1 < grid_height ? cy + 1 : cy;
+            const size_t x0 = cx > 0 ? cx - 1 : 0, x1 = cx + 1 < grid_width ? cx + 1 : cx;
+            for (size_t ny = y0; ny <= y1; ny++) {
+                for (size_t nx = x0; nx <= x1; nx++) {
+                    const size_t n = ny * grid_width + nx;
+                    if (strong[n] && label[n] < 0) {
+                        label[n] = id;
+                        stack[top++] = (int32_t)n;
+                    }
+                }
+            }
+        }
+        blob_mass[blobs++] = total;
+    }
+    return blobs;
+}

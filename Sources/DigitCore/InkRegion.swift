@@ -52,30 +52,14 @@ struct InkRegion {
 
     /// Labels the 8-connected blobs of strong cells and marks those far lighter than the heaviest.
     private mutating func markSpecks(strong: [Bool], mass: [Float], gridHeight: Int) {
-        var label = [Int](repeating: -1, count: strong.count)
-        var blobMass: [Float] = []
-        var stack: [Int] = []
-        for seed in strong.indices where strong[seed] && label[seed] < 0 {
-            let id = blobMass.count
-            var total: Float = 0
-            label[seed] = id
-            stack.append(seed)
-            while let index = stack.popLast() {
-                total += mass[index]
-                let cx = index % gridWidth, cy = index / gridWidth
-                for ny in max(0, cy - 1)...min(gridHeight - 1, cy + 1) {
-                    for nx in max(0, cx - 1)...min(gridWidth - 1, cx + 1) {
-                        let n = ny * gridWidth + nx
-                        if strong[n] && label[n] < 0 { label[n] = id; stack.append(n) }
-                    }
-                }
-            }
-            blobMass.append(total)
-        }
+        var label = [Int32](repeating: -1, count: strong.count), stack = label
+        var blobMass = [Float](repeating: 0, count: strong.count)
+        let blobs = digits_ink_blobs(strong, mass, gridWidth, gridHeight, &label, &stack, &blobMass)
+        blobMass.removeLast(blobMass.count - blobs)
         guard let heaviest = blobMass.max() else { return }
         let isSpeck = blobMass.map { $0 < Self.speckMassFraction * heaviest }
         guard isSpeck.contains(true) else { return }
-        speckCells = label.map { $0 >= 0 && isSpeck[$0] }
+        speckCells = label.map { $0 >= 0 && isSpeck[Int($0)] }
     }
 
     /// The bounding box of pixels at or above `faintThreshold` in strong, non-speck cells. Every such cell

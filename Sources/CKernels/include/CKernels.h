@@ -2,6 +2,7 @@
 // (pooling, the first convolution) that BLAS does not cover.
 #pragma once
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 // Hot loops are compiled for AVX-512, AVX2+FMA and baseline x86-64; the loader picks the best the CPU has, so one
@@ -71,3 +72,10 @@ uint64_t digits_dropout(uint64_t state, uint32_t threshold, float keep, const fl
 /// `2 * width` floats. Sums run row by row within a band of rows, then left to right within a cell.
 void digits_ink_cells(const float *pixels, size_t width, size_t height, size_t cell, size_t grid_width,
                       size_t grid_height, float *columns, float *mass, float *peak);
+
+/// Labels the 8-connected blobs of `strong` cells on a `grid_width` x `grid_height` grid, seeds in reading order
+/// and each blob filled depth-first: `label` gets each cell's blob (-1 for weak cells), `blob_mass` each blob's total
+/// `mass`, summed in the order the fill visits its cells. `label` and `stack` hold one entry per cell, `blob_mass`
+/// one per blob (at most one per cell). Returns the number of blobs.
+size_t digits_ink_blobs(const bool *strong, const float *mass, size_t grid_width, size_t grid_height, int32_t *label,
+                        int32_t *stack, float *blob_mass);
