@@ -1,6 +1,7 @@
 // Speed and memory of an architecture on synthetic input: training throughput, the pad's single-image latency,
 // batch inference throughput and peak resident memory, all measured in one process.
 
+import CBLAS
 import Foundation
 
 /// Figures from one benchmark run; JSON keys are the snake_case names.
@@ -12,6 +13,9 @@ public struct BenchmarkResult: Sendable, Codable {
     public var latency_p99_us: Double
     public var infer_img_per_s: Double
     public var peak_rss_mb: Double
+    /// What OpenBLAS SGEMM itself reaches on all workers at once during this run (512x512x512 products), the
+    /// bound the network's figures are best read against on a machine whose speed varies.
+    public var sgemm_gflop_per_s: Double
 }
 
 /// Runs the measurements. Synthetic images are enough: the cost of every layer does not depend on pixel values.
@@ -61,13 +65,41 @@ public enum Benchmark {
         _ = network.forward(input, mode: .inference)
         let inferSeconds = time { for _ in 0..<batches { _ = network.forward(input, mode: .inference) } }
 
+        // Read before the SGEMM measurement, whose matrices are no part of the network's footprint.
+        let finalPeak = max(peak, peakResidentMegabytes())
+        let sgemm = sgemmThroughput()
+
         return BenchmarkResult(
             arch: architecture.name, workers: Parallel.workers,
             train_img_per_s: Double(trainBatches * batchSize) / trainSeconds,
             latency_us: latencies[latencies.count / 2],
             latency_p99_us: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
             infer_img_per_s: Double(batches * batchSize) / inferSeconds,
-            peak_rss_mb: max(peak, peakResidentMegabytes()))
+            peak_rss_mb: finalPeak, sgemm_gflop_per_s: sgemm)
+    }
+
+    /// GFLOP/s of every worker multiplying its own 512x512 matrices at once, best of five rounds.
+    static func sgemmThroughput(side: Int = 512, products: Int = 4, rounds: Int = 5) -> Double {
+        let workers = Parallel.workers, count = side * side
+        let a = Tensor(shape: [workers, count]), b = Tensor(shape: [workers, count]), c = Tensor(shape: [workers, count])
+        var rng = SplitMix64(seed: 3)
+        for i in 0..<a.count { a.data[i] = rng.nextUnit(); b.data[i] = rng.nextUnit() }
+        let (pa, pb, pc) = (a.data, b.data, c.data)
+        var best = Double.infinity
+        for _ in 0..<rounds {
+            best = min(best, time {
+                Parallel.forSlices(workers) { range, _ in
+                    for w in range {
+                        for _ in 0..<products {
+                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(side), Int32(side),
+                                        Int32(side), 1, pa + w * count, Int32(side), pb + w * count, Int32(side),
+                                        0, pc + w * count, Int32(side))
+                        }
+                    }
+                }
+            })
+        }
+        return Double(2 * side * side * side * products * workers) / best / 1e9
     }
 
     static func time(_ body: () -> Void) -> Double {

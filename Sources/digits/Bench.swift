@@ -48,6 +48,8 @@ extension Digits {
                          result.latency_us, result.latency_p99_us))
             print("batch inference   \(Int(result.infer_img_per_s)) images/s")
             print(String(format: "peak memory       %.0f MB resident", result.peak_rss_mb))
+            print(String(format: "SGEMM             %.0f GFLOP/s on %d workers (OpenBLAS alone, this run)",
+                         result.sgemm_gflop_per_s, result.workers))
         }
     }
 }
