@@ -91,6 +91,9 @@ key u
 sleep 0.5
 tail -n +"$((before + 1))" "$log" | grep -q '{"event":"undo"}' && pass "U undoes" || fail "U logged no undo"
 import -window "$window" artifacts/ui-empty.png
+# For information, not a pass mark: how long readouts took to reach the screen after their requests.
+grep -o '"latency_ms":[0-9.]*' "$log" | cut -d: -f2 | sort -n |
+    awk '{v[NR] = $1} END {if (NR) printf "ui-test: readout %.1f ms after its request (median of %d), at most %.1f ms\n", v[int((NR + 1) / 2)], NR, v[NR]}'
 
 python3 scripts/send-close.py "$window"
 status=0

@@ -40,12 +40,17 @@ public enum DigitPadApp {
         var lastRequest = Date.distantPast
         var requestPending = false
         var dirty = true
+        /// The newest request and when it was made, to log how long its readout took to appear.
+        var newestRequest = (generation: 0, start: DispatchTime.now())
+        var shownUnlogged: Prediction?
         func requestNow() {
             if state.canvas.isEmpty {
                 scheduler.invalidate()
                 state.prediction = nil
             } else {
-                scheduler.request(canvas: state.canvas.pixels, width: state.canvas.width, height: state.canvas.height)
+                let generation = scheduler.request(canvas: state.canvas.pixels, width: state.canvas.width,
+                                                   height: state.canvas.height)
+                newestRequest = (generation, .now())
             }
             lastRequest = Date()
             requestPending = false
@@ -98,12 +103,19 @@ public enum DigitPadApp {
             if requestPending && Date().timeIntervalSince(lastRequest) * 1000 >= throttleMilliseconds { requestNow() }
             if let result = scheduler.takeResult() {
                 state.prediction = result
-                log.prediction(result)
+                shownUnlogged = result
                 dirty = true
             }
             if dirty {
                 window.present(PadView.render(state))
                 dirty = false
+            }
+            if let shown = shownUnlogged {
+                // From the request (a stroke's end, or the throttled request while drawing) to the readout on screen.
+                let elapsed = shown.generation == newestRequest.generation
+                    ? Double(DispatchTime.now().uptimeNanoseconds - newestRequest.start.uptimeNanoseconds) / 1e6 : nil
+                log.prediction(shown, milliseconds: elapsed)
+                shownUnlogged = nil
             }
         }
     }
@@ -113,10 +125,12 @@ public enum DigitPadApp {
 struct PredictionLog {
     let enabled: Bool
 
-    func prediction(_ p: Prediction) {
+    /// - Parameter milliseconds: how long the readout took to appear after its request, when known.
+    func prediction(_ p: Prediction, milliseconds: Double? = nil) {
         guard enabled else { return }
         let probabilities = p.probabilities.map { String(format: "%.4f", $0) }.joined(separator: ",")
-        emit(#"{"event":"prediction","digit":\#(p.digit),"confidence":\#(String(format: "%.4f", p.confidence)),"probabilities":[\#(probabilities)]}"#)
+        let latency = milliseconds.map { String(format: #","latency_ms":%.2f"#, $0) } ?? ""
+        emit(#"{"event":"prediction","digit":\#(p.digit),"confidence":\#(String(format: "%.4f", p.confidence)),"probabilities":[\#(probabilities)]\#(latency)}"#)
     }
 
     func event(_ name: String) {
