@@ -1,6 +1,7 @@
 // ReLU forward and backward. The backward select is written with bit masks: as `y > 0 ? dy : 0` the compiler
 // emitted a branch per element, which mispredicts on half of them.
 #include "CKernels.h"
+#include "vector.h"
 #include <stdint.h>
 #include <string.h>
 

@@ -2,6 +2,7 @@
 // is a mix of `state + k * gamma`, so every group of four elements computes its own random number and the loop
 // vectorizes, with exactly the numbers a sequential generator would have drawn.
 #include "CKernels.h"
+#include "vector.h"
 #include <stdint.h>
 
 static const uint64_t gamma_step = 0x9E3779B97F4A7C15ull;

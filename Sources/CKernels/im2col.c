@@ -6,6 +6,7 @@
 // stores: the masks do the zero padding and suppress faults outside the image. Otherwise the copies are vectorized
 // 8 wide rather than left to a 16-wide loop whose remainder would run one float at a time.
 #include "CKernels.h"
+#include "vector.h"
 #include <stdint.h>
 
 /// Output columns j of row offset v whose input column j+v-pad lies inside [0, width): lo..<hi.

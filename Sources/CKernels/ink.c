@@ -2,6 +2,7 @@
 // clones. Contraction is off: a fused multiply-add would round differently from plain multiply and add, and a
 // canvas must give the same 28x28 image on every CPU.
 #include "CKernels.h"
+#include "vector.h"
 
 #pragma STDC FP_CONTRACT OFF
 

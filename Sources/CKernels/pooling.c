@@ -7,6 +7,7 @@
 // each sample from scratch memory without keeping its whole output. Both loops are branch-free selects: which cell
 // wins is data-dependent, and as branches these loops spent most of their time in mispredictions.
 #include "CKernels.h"
+#include "vector.h"
 #include <math.h>
 #include <string.h>
 

@@ -1,17 +1,9 @@
-// Small C helpers for the core: CPU feature detection for choosing BLAS kernels, and the elementwise kernels
-// (pooling, the first convolution) that BLAS does not cover.
+// The core's C kernels, for the work BLAS does not cover: im2col and col2im, pooling, ReLU, dropout and the
+// preprocessing passes; and CPU feature detection, for choosing OpenBLAS's kernels and these kernels' paths.
 #pragma once
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
-
-// Hot loops are compiled for AVX-512, AVX2+FMA and baseline x86-64; the loader picks the best the CPU has, so one
-// binary is fast here and still runs on CPUs without AVX2.
-#if defined(__x86_64__) && defined(__linux__)
-#define DIGITS_VECTOR_CLONES __attribute__((target_clones("avx512f", "arch=haswell", "default")))
-#else
-#define DIGITS_VECTOR_CLONES
-#endif
 
 /// The OpenBLAS core type whose kernels suit this CPU ("SkylakeX" with AVX-512, "Haswell" with AVX2 and FMA),
 /// or NULL when OpenBLAS's own detection should stand.
@@ -24,7 +16,7 @@ int digits_has_avx512(void);
 void digits_use_portable_kernels(int on);
 
 /// The winner code of a pooling window that passes no gradient.
-#define DIGITS_POOL_NO_WINNER 0xFF
+enum { DIGITS_POOL_NO_WINNER = 0xFF };
 
 /// 2x2, stride-2 max pooling of `planes` planes of `height` x `width` floats into `planes` x (height/2) x (width/2);
 /// with `rectify`, each maximum then goes through ReLU. `winners` receives one code per output: which cell held
