@@ -48,7 +48,9 @@ static void im2col_masked(const float *restrict x, size_t channels, size_t heigh
                     // Lanes outside lo..<hi are never read, so `src` may point before the row.
                     const float *src = plane + iy * (ptrdiff_t)width + (ptrdiff_t)v - (ptrdiff_t)pad;
                     _mm512_mask_storeu_ps(dst, store0, _mm512_maskz_loadu_ps(inside ? load0 : 0, src));
-                    if (store1) _mm512_mask_storeu_ps(dst + 16, store1, _mm512_maskz_loadu_ps(inside ? load1 : 0, src + 16));
+                    if (store1) {
+                        _mm512_mask_storeu_ps(dst + 16, store1, _mm512_maskz_loadu_ps(inside ? load1 : 0, src + 16));
+                    }
                 }
             }
         }
@@ -94,8 +96,8 @@ static void col2im_masked(const float *restrict col, size_t channels, size_t hei
 #endif
 
 DIGITS_VECTOR_CLONES
-static void im2col_portable(const float *restrict x, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
-                   size_t out_height, size_t out_width, float *restrict col) {
+static void im2col_portable(const float *restrict x, size_t channels, size_t height, size_t width, size_t kernel,
+                            size_t pad, size_t out_height, size_t out_width, float *restrict col) {
     float *row = col;
     for (size_t c = 0; c < channels; c++) {
         const float *plane = x + c * height * width;
@@ -124,7 +126,7 @@ static void im2col_portable(const float *restrict x, size_t channels, size_t hei
 
 DIGITS_VECTOR_CLONES
 static void col2im_portable(const float *restrict col, size_t channels, size_t height, size_t width, size_t kernel,
-                   size_t pad, size_t out_height, size_t out_width, float *restrict x) {
+                            size_t pad, size_t out_height, size_t out_width, float *restrict x) {
     for (size_t i = 0; i < channels * height * width; i++) x[i] = 0;
     const float *row = col;
     for (size_t c = 0; c < channels; c++) {

@@ -40,7 +40,8 @@ static void forward_avx512(const float *restrict x, size_t planes, size_t height
             for (size_t j = 0; j < ow; j += 16) {
                 const size_t n = ow - j < 16 ? ow - j : 16;
                 const __mmask16 lo = first_lanes(2 * n), hi = first_lanes(2 * n > 16 ? 2 * n - 16 : 0);
-                const __m512 t0 = _mm512_maskz_loadu_ps(lo, top + 2 * j), t1 = _mm512_maskz_loadu_ps(hi, top + 2 * j + 16);
+                const __m512 t0 = _mm512_maskz_loadu_ps(lo, top + 2 * j);
+                const __m512 t1 = _mm512_maskz_loadu_ps(hi, top + 2 * j + 16);
                 const __m512 b0 = _mm512_maskz_loadu_ps(lo, bottom + 2 * j);
                 const __m512 b1 = _mm512_maskz_loadu_ps(hi, bottom + 2 * j + 16);
                 const __m512 tl = _mm512_permutex2var_ps(t0, even, t1), tr = _mm512_permutex2var_ps(t0, odd, t1);
@@ -54,7 +55,8 @@ static void forward_avx512(const float *restrict x, size_t planes, size_t height
                 const __mmask16 lanes = first_lanes(n);
                 _mm512_mask_storeu_ps(row + j, lanes, _mm512_mask_blend_ps(passes, floor, m));
                 const __mmask16 column = (__mmask16)((down & bottomRight) | (~down & right));
-                const __m512i cell = _mm512_or_si512(_mm512_maskz_mov_epi32(down, two), _mm512_maskz_mov_epi32(column, one));
+                const __m512i cell = _mm512_or_si512(_mm512_maskz_mov_epi32(down, two),
+                                                     _mm512_maskz_mov_epi32(column, one));
                 _mm512_mask_cvtepi32_storeu_epi8(code + j, lanes, _mm512_mask_mov_epi32(none, passes, cell));
             }
         }

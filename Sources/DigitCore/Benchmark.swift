@@ -81,7 +81,8 @@ public enum Benchmark {
     /// GFLOP/s of every worker multiplying its own 512x512 matrices at once, best of five rounds.
     static func sgemmThroughput(side: Int = 512, products: Int = 4, rounds: Int = 5) -> Double {
         let workers = Parallel.workers, count = side * side
-        let a = Tensor(shape: [workers, count]), b = Tensor(shape: [workers, count]), c = Tensor(shape: [workers, count])
+        let a = Tensor(shape: [workers, count]), b = Tensor(shape: [workers, count])
+        let c = Tensor(shape: [workers, count])
         var rng = SplitMix64(seed: 3)
         for i in 0..<a.count { a.data[i] = rng.nextUnit(); b.data[i] = rng.nextUnit() }
         let (pa, pb, pc) = (a.data, b.data, c.data)

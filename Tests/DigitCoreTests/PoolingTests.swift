@@ -97,7 +97,8 @@ final class ArchitectureLayerTests: XCTestCase {
     /// `ReLU, MaxPool` in a recipe becomes one rectifying pooling layer; the Keras example keeps its 34,826 weights.
     func testReLUBeforePoolingIsFused() {
         let network = Network(architecture: .convnet)
-        XCTAssertEqual(network.layers.map(\.name), ["conv1", "pool1", "conv2", "pool2", "flatten1", "dropout1", "dense1"])
+        XCTAssertEqual(network.layers.map(\.name),
+                       ["conv1", "pool1", "conv2", "pool2", "flatten1", "dropout1", "dense1"])
         XCTAssertTrue(network.layers.compactMap { $0 as? MaxPool2D }.allSatisfy(\.rectifies))
         XCTAssertEqual(network.parameterCount, 34_826)
         // A ReLU with no pooling after it stays a layer of its own.
