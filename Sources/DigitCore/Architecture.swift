@@ -95,6 +95,14 @@ public struct Architecture: Sendable, Equatable {
                 result.append(layer)
                 continue
             }
+            // Batch norm then ReLU (with no pooling after, which takes the ReLU itself) is one pass too.
+            if spec == .batchNorm, specs.first == .relu, !(specs.dropFirst().first.map(Self.isPooling) ?? false) {
+                specs.removeFirst()
+                layer = BatchNorm(name: next("bn"), channels: shape[0], rectifies: true)
+                shape = layer.outputShape(for: shape)
+                result.append(layer)
+                continue
+            }
             switch spec {
             case let .conv(filters, kernel, padding):
                 layer = Conv2D(name: next("conv"), inChannels: shape[0], outChannels: filters, kernel: kernel,
@@ -111,6 +119,11 @@ public struct Architecture: Sendable, Equatable {
         }
         precondition(shape == [MNIST.classes], "\(name) ends in \(shape), not \(MNIST.classes) classes")
         return result
+    }
+
+    static func isPooling(_ spec: LayerSpec) -> Bool {
+        if case .maxPool = spec { return true }
+        return false
     }
 
     /// One line per layer with its output shape, for `--help` and training logs.

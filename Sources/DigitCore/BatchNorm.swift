@@ -3,41 +3,49 @@
 // Dimension legend: N batch, C channels (or features), S spatial positions per channel (H*W, or 1 after Flatten);
 // statistics are taken over the M = N*S values of each channel.
 
+import CKernels
 import Foundation
 
 /// Training: `y = gamma * (x - mean_B) / sqrt(var_B + eps) + beta` with batch statistics, and the running
 /// statistics move by `running = momentum * running + (1 - momentum) * batch` (unbiased variance).
-/// Inference: the running statistics replace the batch's.
+/// Inference: the running statistics replace the batch's. When the layer also rectifies, `y` then goes through ReLU
+/// in the same pass, with the results of the two layers.
 public final class BatchNorm: Layer {
     public let name: String
     public let channels: Int
     public let momentum: Float
     public let epsilon: Float
+    /// Whether a ReLU follows in the same pass.
+    public let rectifies: Bool
     public let gamma: Parameter, beta: Parameter
     public let runningMean: Parameter, runningVariance: Parameter
     public var needsInputGradient = true
 
     private let output = Tensor(shape: [0])
     private let dInput = Tensor(shape: [0])
-    /// Normalized input `xhat`, kept for backward.
-    private let normalized = Tensor(shape: [0])
-    private var inverseStd: [Float]
+    /// The last forward pass's input; backward computes `xhat` from it again rather than keeping a copy.
+    private var input: Tensor?
+    /// Per channel, the mean and `1 / sqrt(var + eps)` the last forward pass used.
+    private let means: Tensor, inverseStd: Tensor
 
-    public init(name: String, channels: Int, momentum: Float = 0.9, epsilon: Float = 1e-5) {
+    public init(name: String, channels: Int, momentum: Float = 0.9, epsilon: Float = 1e-5, rectifies: Bool = false) {
         self.name = name
         self.channels = channels
         self.momentum = momentum
         self.epsilon = epsilon
+        self.rectifies = rectifies
         gamma = Parameter(name: "\(name).gamma", shape: [channels], decays: false)
         beta = Parameter(name: "\(name).beta", shape: [channels], decays: false)
         runningMean = Parameter(name: "\(name).running_mean", shape: [channels], decays: false)
         runningVariance = Parameter(name: "\(name).running_var", shape: [channels], decays: false)
         gamma.value.fill(1)
         runningVariance.value.fill(1)
-        inverseStd = [Float](repeating: 1, count: channels)
+        means = Tensor(shape: [channels])
+        inverseStd = Tensor(shape: [channels])
+        inverseStd.fill(1)
     }
 
-    public var summary: String { "BatchNorm" }
+    public var summary: String { rectifies ? "BatchNorm + ReLU" : "BatchNorm" }
     public var parameters: [Parameter] { [gamma, beta] }
     public var state: [Parameter] { [runningMean, runningVariance] }
 
@@ -49,38 +57,40 @@ public final class BatchNorm: Layer {
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         let n = input.batch, c = channels, s = input.perSample / c
         precondition(input.perSample == c * s, "\(name) expects \(c) channels, got \(input.shape)")
+        self.input = input
         output.reshape(input.shape)
-        normalized.reshape(input.shape)
-        let x = input.data, y = output.data, xh = normalized.data
+        let x = input.data, y = output.data
         let g = gamma.value.data, b = beta.value.data, rm = runningMean.value.data, rv = runningVariance.value.data
-        let m = Float(n * s), (mom, eps) = (momentum, epsilon)
-        inverseStd.withUnsafeMutableBufferPointer { invStd in
-            let invStd = invStd.baseAddress!
-            Parallel.forSlices(c, minimumSlice: Parallel.elementsPerWorker / max(1, n * s)) { range, _ in
-                for ch in range {
-                    var mean: Float, variance: Float
-                    if mode == .training {
-                        var sum: Double = 0, sumSq: Double = 0
-                        for i in 0..<n { sum += Double(simdSum(x + (i * c + ch) * s, count: s)) }
-                        mean = Float(sum / Double(m))
-                        for i in 0..<n { sumSq += Double(simdSquaredDeviation(x + (i * c + ch) * s, count: s, from: mean)) }
-                        variance = Float(sumSq / Double(m))
-                        rm[ch] = mom * rm[ch] + (1 - mom) * mean
-                        rv[ch] = mom * rv[ch] + (1 - mom) * variance * m / max(m - 1, 1)
-                    } else {
-                        mean = rm[ch]
-                        variance = rv[ch]
-                    }
-                    let inv = 1 / (variance + eps).squareRoot()
-                    invStd[ch] = inv
-                    let scale = g[ch], shift = b[ch]
-                    for i in 0..<n {
-                        let at = (i * c + ch) * s
+        let m = Float(n * s), (mom, eps) = (momentum, epsilon), rectify = rectifies
+        let means = means.data, invStd = inverseStd.data
+        Parallel.forSlices(c, minimumSlice: Parallel.elementsPerWorker / max(1, n * s)) { range, _ in
+            for ch in range {
+                var mean: Float, variance: Float
+                if mode == .training {
+                    var sum: Double = 0, sumSq: Double = 0
+                    for i in 0..<n { sum += Double(simdSum(x + (i * c + ch) * s, count: s)) }
+                    mean = Float(sum / Double(m))
+                    for i in 0..<n { sumSq += Double(simdSquaredDeviation(x + (i * c + ch) * s, count: s, from: mean)) }
+                    variance = Float(sumSq / Double(m))
+                    rm[ch] = mom * rm[ch] + (1 - mom) * mean
+                    rv[ch] = mom * rv[ch] + (1 - mom) * variance * m / max(m - 1, 1)
+                } else {
+                    mean = rm[ch]
+                    variance = rv[ch]
+                }
+                let inv = 1 / (variance + eps).squareRoot()
+                invStd[ch] = inv
+                means[ch] = mean
+                let scale = g[ch], shift = b[ch]
+                for i in 0..<n {
+                    let at = (i * c + ch) * s
+                    if rectify {
                         for j in at..<at + s {
-                            let normal = (x[j] - mean) * inv
-                            xh[j] = normal
-                            y[j] = scale * normal + shift
+                            let v = scale * ((x[j] - mean) * inv) + shift
+                            y[j] = v > 0 ? v : 0
                         }
+                    } else {
+                        for j in at..<at + s { y[j] = scale * ((x[j] - mean) * inv) + shift }
                     }
                 }
             }
@@ -88,28 +98,23 @@ public final class BatchNorm: Layer {
         return output
     }
 
-    /// `dx = gamma * invStd / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))`, the batch-statistics gradient.
+    /// `dx = gamma * invStd / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))`, the batch-statistics gradient,
+    /// where `dy` is first masked by `y > 0` when the layer rectifies.
     public func backward(_ dOutput: Tensor) -> Tensor {
+        guard let input else { preconditionFailure("\(name): backward before forward") }
         let n = dOutput.batch, c = channels, s = dOutput.perSample / c
         dInput.reshape(dOutput.shape)
-        let dy = dOutput.data, dx = dInput.data, xh = normalized.data
-        let g = gamma.value.data, dg = gamma.grad.data, db = beta.grad.data, m = Float(n * s)
-        _ = inverseStd.withUnsafeBufferPointer { invStd in
-            Parallel.forSlices(c, minimumSlice: Parallel.elementsPerWorker / max(1, n * s)) { range, _ in
-                for ch in range {
-                    var sumDy: Float = 0, sumDyXh: Float = 0
-                    for i in 0..<n {
-                        let at = (i * c + ch) * s
-                        for j in at..<at + s { sumDy += dy[j]; sumDyXh += dy[j] * xh[j] }
-                    }
-                    dg[ch] += sumDyXh
-                    db[ch] += sumDy
-                    let scale = g[ch] * invStd[ch] / m
-                    for i in 0..<n {
-                        let at = (i * c + ch) * s
-                        for j in at..<at + s { dx[j] = scale * (m * dy[j] - sumDy - xh[j] * sumDyXh) }
-                    }
-                }
+        let x = input.data, y = output.data, dyAll = dOutput.data, dx = dInput.data, rectify = rectifies
+        let g = gamma.value.data, dg = gamma.grad.data, db = beta.grad.data
+        let means = means.data, invStd = inverseStd.data
+        Parallel.forSlices(c, minimumSlice: Parallel.elementsPerWorker / max(1, n * s)) { range, _ in
+            for ch in range {
+                var sumDy: Float = 0, sumDyXh: Float = 0
+                let first = ch * s
+                digits_batchnorm_backward(x + first, rectify ? y + first : nil, dyAll + first, n, s, c * s,
+                                          means[ch], invStd[ch], g[ch], dx + first, &sumDy, &sumDyXh)
+                dg[ch] += sumDyXh
+                db[ch] += sumDy
             }
         }
         return dInput

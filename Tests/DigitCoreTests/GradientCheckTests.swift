@@ -85,6 +85,27 @@ final class GradientCheckTests: XCTestCase {
         checkGradients(of: dense, input: randomTensor([6, 5], seed: 19), tolerance: 3e-2)
     }
 
+    /// Batch norm with its ReLU in the same pass against the two layers, bit for bit, and its own gradients.
+    func testRectifyingBatchNormEqualsBatchNormThenReLU() {
+        let x = randomTensor([4, 3, 3, 2], seed: 27)
+        let plain = BatchNorm(name: "bn", channels: 3), relu = ReLU(name: "relu")
+        let fused = BatchNorm(name: "bn", channels: 3, rectifies: true)
+        for layer in [plain, fused] {
+            layer.gamma.value.copy(from: randomTensor([3], seed: 28))
+            layer.beta.value.copy(from: randomTensor([3], seed: 29))
+        }
+        let separate = relu.forward(plain.forward(x, mode: .training), mode: .training).array
+        let together = fused.forward(x, mode: .training).array
+        XCTAssertEqual(together, separate)
+        XCTAssertTrue(together.contains(0) && together.contains { $0 > 0 }, "the data should exercise the rectifier")
+        let dy = randomTensor(x.shape, seed: 30)
+        XCTAssertEqual(fused.backward(dy).array, plain.backward(relu.backward(dy)).array)
+        XCTAssertEqual(fused.gamma.grad.array, plain.gamma.grad.array)
+        XCTAssertEqual(fused.beta.grad.array, plain.beta.grad.array)
+        checkGradients(of: BatchNorm(name: "bn", channels: 3, rectifies: true),
+                       input: randomTensor([4, 3, 3, 2], seed: 31, margin: 0.05), tolerance: 3e-2)
+    }
+
     func testBatchNormNormalizesAndTracksRunningStatistics() {
         let bn = BatchNorm(name: "bn", channels: 2, momentum: 0)
         let x = randomTensor([8, 2, 3, 3], seed: 20)

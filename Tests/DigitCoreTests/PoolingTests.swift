@@ -101,8 +101,11 @@ final class ArchitectureLayerTests: XCTestCase {
                        ["conv1", "pool1", "conv2", "pool2", "flatten1", "dropout1", "dense1"])
         XCTAssertTrue(network.layers.compactMap { $0 as? MaxPool2D }.allSatisfy(\.rectifies))
         XCTAssertEqual(network.parameterCount, 34_826)
-        // A ReLU with no pooling after it stays a layer of its own.
-        XCTAssertEqual(Network(architecture: .bnnet).layers.filter { $0 is ReLU }.count, 3)
+        // In bnnet every ReLU joins a neighbour: the pooling after it, or else the batch norm before it.
+        let bnnet = Network(architecture: .bnnet).layers
+        XCTAssertFalse(bnnet.contains { $0 is ReLU })
+        XCTAssertEqual(bnnet.compactMap { $0 as? MaxPool2D }.filter(\.rectifies).count, 2)
+        XCTAssertEqual(bnnet.compactMap { $0 as? BatchNorm }.map(\.rectifies), [true, false, true, false, true])
     }
 
     /// He initialization follows the ReLU into the pooling layer that absorbed it: every conv of bnnet feeds a
