@@ -11,6 +11,7 @@ public final class ReLU: Layer {
 
     public init(name: String) { self.name = name }
     public var summary: String { "ReLU" }
+    public var rectifies: Bool { true }
     public func outputShape(for input: [Int]) -> [Int] { input }
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {

@@ -23,9 +23,13 @@ public protocol Layer: AnyObject {
     var state: [Parameter] { get }
     /// When false, `backward` may skip computing `dInput` (the first layer's input needs no gradient).
     var needsInputGradient: Bool { get set }
+    /// Whether the output goes through ReLU: a ReLU layer, or a layer with one folded in. The layer with weights
+    /// before it is then He-initialized.
+    var rectifies: Bool { get }
 }
 
 extension Layer {
     public var parameters: [Parameter] { [] }
     public var state: [Parameter] { [] }
+    public var rectifies: Bool { false }
 }

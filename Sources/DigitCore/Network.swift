@@ -39,9 +39,7 @@ public final class Network {
             }
             guard let weight else { continue }
             let rest = layers.dropFirst(index + 1)
-            let feedsReLU = rest.prefix { !($0 is Conv2D || $0 is Dense) }.contains {
-                $0 is ReLU || ($0 as? MaxPool2D)?.rectifies == true || ($0 as? BatchNorm)?.rectifies == true
-            }
+            let feedsReLU = rest.prefix { !($0 is Conv2D || $0 is Dense) }.contains { $0.rectifies }
             if architecture.initializer == .he && feedsReLU {
                 let std = (2 / Float(fanIn)).squareRoot()
                 for i in 0..<weight.value.count { weight.value.data[i] = std * rng.normal() }
