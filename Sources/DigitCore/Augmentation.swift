@@ -55,15 +55,18 @@ public struct Augmentation: Sendable, Equatable {
     /// Augments `count` 28x28 images: reads them from `source`, writes the distorted images to
     /// `destination` (a separate buffer of at least count * MNIST.pixels floats): warp (rotation, scale,
     /// shear, shift; bilinear, zero outside), then `thicken`. Parameters are drawn from `rng` in a fixed
-    /// order, so a seed reproduces the batch. Allocates one scratch buffer per call, none per image.
+    /// order, so a seed reproduces the batch; the images are then distorted in parallel, each on its own, so the
+    /// worker count does not change them. Allocates one scratch buffer per worker per call, none per image.
     public func apply(_ source: UnsafeBufferPointer<Float>, to destination: UnsafeMutableBufferPointer<Float>,
                       count: Int, rng: inout SplitMix64) {
         let side = MNIST.side, pixels = MNIST.pixels
         precondition(source.count >= count * pixels && destination.count >= count * pixels, "buffers too small")
-        var scratch = [Float](repeating: 0, count: 2 * pixels)
-        scratch.withUnsafeMutableBufferPointer { spare in
-            for image in 0..<count {
-                let parameters = draw(&rng)
+        let draws = (0..<count).map { _ in draw(&rng) }
+        let scratch = Tensor(shape: [Parallel.workers, 2 * pixels])
+        Parallel.forSlices(count) { images, worker in
+            let spare = UnsafeMutableBufferPointer(start: scratch.data + worker * 2 * pixels, count: 2 * pixels)
+            for image in images {
+                let parameters = draws[image]
                 let input = UnsafeBufferPointer(rebasing: source[(image * pixels)..<((image + 1) * pixels)])
                 let output = UnsafeMutableBufferPointer(
                     rebasing: destination[(image * pixels)..<((image + 1) * pixels)])

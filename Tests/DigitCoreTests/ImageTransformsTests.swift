@@ -106,6 +106,17 @@ final class ImageTransformsTests: XCTestCase {
         XCTAssertEqual(Set(images.map { $0.hashValue }).count, images.count, "each image gets its own draw")
     }
 
+    /// Images are distorted in parallel after their parameters are drawn in order, so the worker count does not
+    /// change the batch.
+    func testAugmentationDoesNotDependOnWorkerCount() {
+        let previous = Parallel.workers
+        defer { Parallel.configure(workers: previous) }
+        Parallel.configure(workers: 1)
+        let alone = augmented(seed: 7, count: 9)
+        Parallel.configure(workers: 3)
+        XCTAssertEqual(augmented(seed: 7, count: 9), alone)
+    }
+
     func testZeroProbabilityCopiesImages() {
         var never = Augmentation.standard
         never.probability = 0
