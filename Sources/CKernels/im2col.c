@@ -103,13 +103,12 @@ static void im2col_portable(const float *restrict x, size_t channels, size_t hei
         const float *plane = x + c * height * width;
         for (size_t u = 0; u < kernel; u++) {
             for (size_t v = 0; v < kernel; v++, row += out_height * out_width) {
-                // Output columns j whose input column j+v-pad lies inside [0, width).
-                const size_t lo = pad > v ? pad - v : 0;
-                const size_t hi = width + pad - v < out_width ? width + pad - v : out_width;
+                size_t lo, hi;
+                valid_columns(width, pad, v, out_width, &lo, &hi);
                 for (size_t i = 0; i < out_height; i++) {
                     float *dst = row + i * out_width;
                     const ptrdiff_t iy = (ptrdiff_t)(i + u) - (ptrdiff_t)pad;
-                    if (iy < 0 || iy >= (ptrdiff_t)height || lo >= hi) {
+                    if (iy < 0 || iy >= (ptrdiff_t)height || lo == hi) {
                         for (size_t j = 0; j < out_width; j++) dst[j] = 0;
                         continue;
                     }
@@ -133,11 +132,11 @@ static void col2im_portable(const float *restrict col, size_t channels, size_t h
         float *plane = x + c * height * width;
         for (size_t u = 0; u < kernel; u++) {
             for (size_t v = 0; v < kernel; v++, row += out_height * out_width) {
-                const size_t lo = pad > v ? pad - v : 0;
-                const size_t hi = width + pad - v < out_width ? width + pad - v : out_width;
+                size_t lo, hi;
+                valid_columns(width, pad, v, out_width, &lo, &hi);
                 for (size_t i = 0; i < out_height; i++) {
                     const ptrdiff_t iy = (ptrdiff_t)(i + u) - (ptrdiff_t)pad;
-                    if (iy < 0 || iy >= (ptrdiff_t)height || lo >= hi) continue;
+                    if (iy < 0 || iy >= (ptrdiff_t)height || lo == hi) continue;
                     const float *src = row + i * out_width;
                     float *dst = plane + iy * (ptrdiff_t)width + (ptrdiff_t)v - (ptrdiff_t)pad;
 #pragma clang loop vectorize_width(8) interleave_count(1)

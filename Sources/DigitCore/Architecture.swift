@@ -82,34 +82,15 @@ public struct Architecture: Sendable, Equatable {
         }
         var shape = [1, inputSide, inputSide]
         var result: [Layer] = []
-        var specs = layers[...]
-        while let spec = specs.popFirst() {
+        for (spec, rectified) in Self.foldingReLUs(layers) {
             let layer: Layer
-            // ReLU then max pooling is pooling then ReLU (the max commutes with any non-decreasing function, and a
-            // window whose max is negative passes no gradient either way), done by the pooling layer in one pass
-            // that rectifies a quarter of the values.
-            if spec == .relu, case let .maxPool(size)? = specs.first {
-                specs.removeFirst()
-                layer = MaxPool2D(name: next("pool"), size: size, rectifies: true)
-                shape = layer.outputShape(for: shape)
-                result.append(layer)
-                continue
-            }
-            // Batch norm then ReLU (with no pooling after, which takes the ReLU itself) is one pass too.
-            if spec == .batchNorm, specs.first == .relu, !(specs.dropFirst().first.map(Self.isPooling) ?? false) {
-                specs.removeFirst()
-                layer = BatchNorm(name: next("bn"), channels: shape[0], rectifies: true)
-                shape = layer.outputShape(for: shape)
-                result.append(layer)
-                continue
-            }
             switch spec {
             case let .conv(filters, kernel, padding):
                 layer = Conv2D(name: next("conv"), inChannels: shape[0], outChannels: filters, kernel: kernel,
                                padding: padding)
-            case .batchNorm: layer = BatchNorm(name: next("bn"), channels: shape[0])
+            case .batchNorm: layer = BatchNorm(name: next("bn"), channels: shape[0], rectifies: rectified)
             case .relu: layer = ReLU(name: next("relu"))
-            case let .maxPool(size): layer = MaxPool2D(name: next("pool"), size: size)
+            case let .maxPool(size): layer = MaxPool2D(name: next("pool"), size: size, rectifies: rectified)
             case .flatten: layer = Flatten(name: next("flatten"))
             case let .dropout(rate): layer = Dropout(name: next("dropout"), rate: rate)
             case let .dense(units): layer = Dense(name: next("dense"), inputs: shape.reduce(1, *), outputs: units)
@@ -121,9 +102,27 @@ public struct Architecture: Sendable, Equatable {
         return result
     }
 
-    static func isPooling(_ spec: LayerSpec) -> Bool {
-        if case .maxPool = spec { return true }
-        return false
+    /// The recipe with each ReLU folded into a neighbour, which then applies it in its own pass: into the max
+    /// pooling right after it (pooling then ReLU gives the same results, since the max commutes with any
+    /// non-decreasing function, and rectifies a quarter of the values), or else into the batch norm right before it.
+    /// Other ReLUs stay layers of their own.
+    static func foldingReLUs(_ specs: [LayerSpec]) -> [(spec: LayerSpec, rectified: Bool)] {
+        var result: [(spec: LayerSpec, rectified: Bool)] = []
+        var rest = specs[...]
+        while let spec = rest.popFirst() {
+            guard spec == .relu else {
+                result.append((spec, false))
+                continue
+            }
+            if let next = rest.first, case .maxPool = next {
+                result.append((rest.removeFirst(), true))
+            } else if let last = result.last, last == (.batchNorm, false) {
+                result[result.count - 1].rectified = true
+            } else {
+                result.append((spec, false))
+            }
+        }
+        return result
     }
 
     /// One line per layer with its output shape, for `--help` and training logs.

@@ -4,15 +4,13 @@
 import Foundation
 
 /// Everything that decides a training run; the same settings and worker count give identical weights.
+///
+/// The recipe (epochs, batch size, learning rate and schedule, weight decay, label smoothing, augmentation) starts
+/// as the architecture's own and reads as if its fields were the settings' own: `settings.epochs`.
+@dynamicMemberLookup
 public struct TrainingSettings: Sendable {
     public var architecture: Architecture
-    public var epochs: Int
-    public var batchSize: Int
-    public var learningRate: Float
-    public var schedule: LearningRateSchedule
-    public var weightDecay: Float
-    public var labelSmoothing: Float
-    public var augment: Bool
+    public var recipe: TrainingDefaults
     /// Fraction of the training images held out for validation.
     public var validationFraction: Float = 0.1
     /// Use only this many training images (before the split); nil for all.
@@ -21,19 +19,23 @@ public struct TrainingSettings: Sendable {
 
     /// The architecture's own defaults.
     public init(architecture: Architecture, seed: UInt64) {
-        let d = architecture.defaults
         self.architecture = architecture
-        (epochs, batchSize, learningRate, schedule) = (d.epochs, d.batchSize, d.learningRate, d.schedule)
-        (weightDecay, labelSmoothing, augment) = (d.weightDecay, d.labelSmoothing, d.augment)
+        recipe = architecture.defaults
         self.seed = seed
+    }
+
+    public subscript<Value>(dynamicMember field: WritableKeyPath<TrainingDefaults, Value>) -> Value {
+        get { recipe[keyPath: field] }
+        set { recipe[keyPath: field] = newValue }
     }
 
     /// Recorded in the model file's metadata.
     public var description: [String: String] {
-        ["epochs": "\(epochs)", "batch_size": "\(batchSize)", "learning_rate": "\(learningRate)",
-         "schedule": schedule.rawValue, "weight_decay": "\(weightDecay)", "label_smoothing": "\(labelSmoothing)",
-         "augment": augment ? "\(architecture.defaults.augmentation)" : "off", "validation_fraction": "\(validationFraction)", "seed": "\(seed)",
-         "limit": limit.map(String.init) ?? "none"]
+        ["epochs": "\(recipe.epochs)", "batch_size": "\(recipe.batchSize)", "learning_rate": "\(recipe.learningRate)",
+         "schedule": recipe.schedule.rawValue, "weight_decay": "\(recipe.weightDecay)",
+         "label_smoothing": "\(recipe.labelSmoothing)",
+         "augment": recipe.augment ? "\(recipe.augmentation)" : "off",
+         "validation_fraction": "\(validationFraction)", "seed": "\(seed)", "limit": limit.map(String.init) ?? "none"]
     }
 }
 
@@ -164,7 +166,7 @@ public final class Trainer {
         if settings.augment {
             batchInput.reshape(raw.shape)
             var rng = SplitMix64(seed: settings.seed).derived(0x1_0000_0000 + UInt64(step))
-            settings.architecture.defaults.augmentation.apply(UnsafeBufferPointer(raw.buffer), to: batchInput.buffer, count: n, rng: &rng)
+            settings.augmentation.apply(UnsafeBufferPointer(raw.buffer), to: batchInput.buffer, count: n, rng: &rng)
         }
         for case let dropout as Dropout in network.layers {
             dropout.rng = SplitMix64(seed: settings.seed).derived(0x2_0000_0000 + UInt64(step))
