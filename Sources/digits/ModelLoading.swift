@@ -21,12 +21,11 @@ enum ShippedModel {
     static let fileName = "digits.safetensors"
     static let environment = "DIGITS_MODEL"
 
-    /// Candidates in order: $DIGITS_MODEL; Resources/ in the current directory or any ancestor of the
-    /// executable (a build under .build/ sits inside the repository); share/digits/ beside an installed binary.
+    /// Where to look when $DIGITS_MODEL is not set, in order: Resources/ in the current directory or any ancestor
+    /// of the executable (a build under .build/ sits inside the repository); share/digits/ beside an installed
+    /// binary.
     static func candidates() -> [URL] {
-        var result: [URL] = []
-        if let path = ProcessInfo.processInfo.environment[environment] { result.append(URL(fileURLWithPath: path)) }
-        result.append(URL(fileURLWithPath: "Resources/\(fileName)"))
+        var result = [URL(fileURLWithPath: "Resources/\(fileName)")]
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let selfExe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         for exe in [selfExe, executable] {
@@ -40,6 +39,7 @@ enum ShippedModel {
         return result
     }
 
+    /// $DIGITS_MODEL when set (used as given, so a wrong path fails loudly), else the first candidate that exists.
     static func locate() throws -> URL {
         if let path = ProcessInfo.processInfo.environment[environment] {
             return URL(fileURLWithPath: path)
