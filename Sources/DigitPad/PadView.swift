@@ -64,7 +64,7 @@ enum PadView {
         let textWidth = PixelFont.width(of: percent, scale: scale)
         frame.text(percent, x: box.maxX + (view.x - box.maxX - textWidth) / 2, y: box.y + (box.height - 7 * scale) / 2 - 8,
                    scale: scale, colour)
-        let (first, second) = p.topTwo
+        let (first, second) = p.reading.topTwo
         frame.text(sure ? "SURE" : "NOT SURE: \(first) OR \(second)?", x: box.x, y: box.maxY + 10, colour)
         frame.gray(p.networkImage, width: MNIST.side, height: MNIST.side, in: view, ink: ink, background: 0x000000)
         for digit in 0..<MNIST.classes {

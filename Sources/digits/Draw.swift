@@ -41,7 +41,7 @@ extension Digits {
                 description += String(format: ", %.2f%% on MNIST", accuracy * 100)
             }
             do {
-                try DigitPadApp.run(classifier: network, options: PadOptions(
+                try DigitPadApp.run(classifier: Recognizer(network), options: PadOptions(
                     modelDescription: description, logPredictions: logPredictions, brushRadius: brush))
             } catch let error as PadError {
                 throw Failure(error.description)

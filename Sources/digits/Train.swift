@@ -83,13 +83,13 @@ extension Digits {
 
         var settings: TrainingSettings {
             var s = TrainingSettings(architecture: Architecture.named(arch)!, seed: seed)
-            if let epochs { s.epochs = epochs }
-            if let batchSize { s.batchSize = batchSize }
-            if let lr { s.learningRate = lr }
-            if let schedule { s.schedule = LearningRateSchedule(rawValue: schedule)! }
-            if let weightDecay { s.weightDecay = weightDecay }
-            if let labelSmoothing { s.labelSmoothing = labelSmoothing }
-            if let augment { s.augment = augment == "on" }
+            if let epochs { s.recipe.epochs = epochs }
+            if let batchSize { s.recipe.batchSize = batchSize }
+            if let lr { s.recipe.learningRate = lr }
+            if let schedule { s.recipe.schedule = LearningRateSchedule(rawValue: schedule)! }
+            if let weightDecay { s.recipe.weightDecay = weightDecay }
+            if let labelSmoothing { s.recipe.labelSmoothing = labelSmoothing }
+            if let augment { s.recipe.augment = augment == "on" }
             s.validationFraction = validationSplit
             s.limit = limit
             return s
@@ -98,9 +98,13 @@ extension Digits {
         func run() throws {
             threads.apply()
             let directory = URL(fileURLWithPath: data)
+            let output = URL(fileURLWithPath: output)
+            try AtomicFile.checkWritable(output)
             let training = try LabeledImages.load(.train, from: directory)
-            try TrainingSession(settings: settings, training: training, directory: directory,
-                                output: URL(fileURLWithPath: output), resume: resume).run()
+            let test = try? LabeledImages.load(.test, from: directory)
+            let run = try TrainingRun(settings: settings, training: training, test: test, output: output,
+                                      resume: resume, command: CommandLine.arguments.dropFirst().joined(separator: " "))
+            try TrainingSession(run: run).start()
         }
     }
 }

@@ -8,20 +8,20 @@ import DigitCore
 final class CLITests: XCTestCase {
     func testTrainTakesArchitectureDefaultsAndOverrides() throws {
         let plain = try XCTUnwrap(Digits.parseAsRoot(["train", "--arch", "bnnet"]) as? Digits.Train)
-        XCTAssertEqual(plain.settings.epochs, Architecture.bnnet.defaults.epochs)
-        XCTAssertEqual(plain.settings.schedule, Architecture.bnnet.defaults.schedule)
-        XCTAssertTrue(plain.settings.augment)
+        XCTAssertEqual(plain.settings.recipe.epochs, Architecture.bnnet.recipe.epochs)
+        XCTAssertEqual(plain.settings.recipe.schedule, Architecture.bnnet.recipe.schedule)
+        XCTAssertTrue(plain.settings.recipe.augment)
 
         let custom = try XCTUnwrap(Digits.parseAsRoot([
             "train", "--data", "d", "--arch", "convnet", "--epochs", "3", "--batch-size", "64", "--lr", "0.01",
             "--seed", "9", "--schedule", "onecycle", "--augment", "on", "--output", "o.safetensors",
         ]) as? Digits.Train)
         let s = custom.settings
-        XCTAssertEqual([s.epochs, s.batchSize], [3, 64])
-        XCTAssertEqual(s.learningRate, 0.01)
+        XCTAssertEqual([s.recipe.epochs, s.recipe.batchSize], [3, 64])
+        XCTAssertEqual(s.recipe.learningRate, 0.01)
         XCTAssertEqual(s.seed, 9)
-        XCTAssertEqual(s.schedule, .onecycle)
-        XCTAssertTrue(s.augment)
+        XCTAssertEqual(s.recipe.schedule, .onecycle)
+        XCTAssertTrue(s.recipe.augment)
         XCTAssertEqual(custom.output, "o.safetensors")
     }
 

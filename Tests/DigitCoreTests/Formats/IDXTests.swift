@@ -59,7 +59,7 @@ final class IDXTests: XCTestCase {
     func testBrokenFilesAreRefusedWithTheFileAndFault() throws {
         let set = sample()
         try set.writeIDX(images: url("i"), labels: url("l"))
-        let images = try Data(contentsOf: url("i")), labels = try Data(contentsOf: url("l"))
+        let images = try Data(contentsOf: url("i"))
 
         try images.prefix(images.count - 5).write(to: url("short"))
         assertFails(try LabeledImages.load(images: url("short"), labels: url("l")), mentioning: ["short", "truncated"])

@@ -2,6 +2,7 @@
 
 import CBLAS
 import Foundation
+import Synchronization
 
 @_silgen_name("openblas_set_num_threads")
 private func openblas_set_num_threads(_ n: Int32)
@@ -9,13 +10,16 @@ private func openblas_set_num_threads(_ n: Int32)
 /// How many workers split a batch. Fixed slices per worker make every reduction happen in the same order, so the
 /// same seed and worker count give bit-identical weights.
 public enum Parallel {
+    private static let workerCount = Atomic(max(1, ProcessInfo.processInfo.activeProcessorCount))
+
     /// Worker count; set once at start-up (`--threads`). Defaults to the machine's active cores.
-    public private(set) static var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public static var workers: Int { workerCount.load(ordering: .relaxed) }
 
     /// Sets the worker count and pins OpenBLAS to one thread, so its idle spinning threads never compete with ours.
+    /// This is the one place the program sets OpenBLAS's threading.
     public static func configure(workers requested: Int?) {
         openblas_set_num_threads(1)
-        if let requested { workers = max(1, requested) }
+        if let requested { workerCount.store(max(1, requested), ordering: .relaxed) }
     }
 
     /// Elementwise work below this many floats per worker costs less than waking a worker (a few microseconds), so
@@ -33,12 +37,26 @@ public enum Parallel {
             body(0..<count, 0)
             return 1
         }
-        DispatchQueue.concurrentPerform(iterations: n) { w in
-            let lo = count * w / n, hi = count * (w + 1) / n
-            body(lo..<hi, w)
+        withoutActuallyEscaping(body) { body in
+            let work = DisjointSliceWork(body: body)
+            DispatchQueue.concurrentPerform(iterations: n) { w in
+                let lo = count * w / n, hi = count * (w + 1) / n
+                work.body(lo..<hi, w)
+            }
         }
         return n
     }
+}
+
+/// The one place where the package waives Swift's concurrency checking, and why it is safe to.
+///
+/// The kernels hand raw buffers (activations, per-worker scratch, gradient partials) to the workers of
+/// `Parallel.forSlices`, which the compiler cannot prove race-free. The promise that makes it so: worker `w` gets
+/// the slice `count * w / n ..< count * (w + 1) / n` of the index space, slices never overlap, and each body writes
+/// only the elements of its own slice (or its own worker's scratch, indexed by `w`) and reads what no worker
+/// writes. `concurrentPerform` returns only after every worker has finished, so nothing outlives the call.
+private struct DisjointSliceWork: @unchecked Sendable {
+    let body: (Range<Int>, Int) -> Void
 }
 
 /// Per-worker scratch for parameter gradients: each worker accumulates its slice of the batch into its own

@@ -181,7 +181,7 @@ final class GradientCheckTests: XCTestCase {
             name: "tiny", about: "test", layers: [
                 .conv(filters: 2, kernel: 3, padding: .same), .batchNorm, .relu, .maxPool(2),
                 .flatten, .dense(10)],
-            initializer: .he, defaults: Architecture.convnet.defaults, inputSide: 6))
+            initializer: .he, recipe: Architecture.convnet.recipe, inputSide: 6))
         net.initialize(seed: 25)
         let x = randomTensor([3, 1, 6, 6], seed: 26)
         let labels: [UInt8] = [1, 4, 8]

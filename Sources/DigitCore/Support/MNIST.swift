@@ -8,12 +8,10 @@ public enum MNIST {
     public static let pixels = side * side
     /// The ten digits 0...9.
     public static let classes = 10
-}
+    /// The brightest of the 256 gray levels a byte can hold.
+    public static let maxGray: Float = 255
 
-/// Anything that reads a digit: the trained network, or a stand-in in tests.
-public protocol DigitClassifying: AnyObject {
-    /// Class probabilities for one image.
-    /// - Parameter image: `MNIST.pixels` floats, row-major, 0 = background and 1 = full ink (white on black).
-    /// - Returns: `MNIST.classes` probabilities that sum to 1.
-    func probabilities(for image: [Float]) -> [Float]
+    /// A stored gray level as the network reads it, in [0, 1]: the one conversion from bytes to network input.
+    @inline(__always)
+    public static func intensity(_ gray: UInt8) -> Float { Float(gray) / maxGray }
 }

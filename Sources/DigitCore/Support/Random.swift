@@ -41,3 +41,25 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return copy
     }
 }
+
+/// The purposes one run's seed is split into. Each purpose draws from its own stream, `derived(salt)`; the salts
+/// all live here so that no two purposes can share one by accident.
+public enum SeedStream {
+    /// Weight initialization.
+    public static let initialization: UInt64 = 0x1
+    /// Which training images are held out for validation.
+    public static let validationSplit: UInt64 = 0x5
+    /// The order of an epoch's batches.
+    public static func shuffle(epoch: Int) -> UInt64 { 0x100 + UInt64(epoch) }
+    /// The distortions of one robustness variant (its index among the variants).
+    public static func robustnessVariant(_ index: Int) -> UInt64 { 0x70 + UInt64(index) }
+    /// One training step's augmentation.
+    public static func augmentation(step: Int) -> UInt64 { 0x1_0000_0000 + UInt64(step) }
+    /// One training step's dropout masks.
+    public static func dropout(step: Int) -> UInt64 { 0x2_0000_0000 + UInt64(step) }
+}
+
+extension SplitMix64 {
+    /// The generator for one purpose of a run seeded with `seed`.
+    public init(seed: UInt64, stream salt: UInt64) { self = SplitMix64(seed: seed).derived(salt) }
+}

@@ -17,6 +17,8 @@ public enum ModelFile {
         public static let validationAccuracy = "validation_accuracy", testAccuracy = "test_accuracy"
         public static let trainingSeconds = "training_seconds", command = "command"
         public static let position = "checkpoint_position", history = "checkpoint_history"
+        /// Seconds of training before the checkpoint was written, so a resumed run records its whole time.
+        public static let elapsed = "checkpoint_seconds"
     }
 
     /// The tensors and metadata of a network, optionally with an optimizer's state for resuming.

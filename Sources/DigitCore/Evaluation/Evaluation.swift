@@ -48,11 +48,3 @@ public struct Evaluation: Sendable {
         return Evaluation(count: images.count, confusion: confusion, predictions: predictions)
     }
 }
-
-extension LabeledImages {
-    /// Image `index` as `MNIST.pixels` floats in [0, 1].
-    public func floatImage(_ index: Int) -> [Float] {
-        let size = rows * cols
-        return pixels[index * size..<(index + 1) * size].map { Float($0) / 255 }
-    }
-}

@@ -66,7 +66,7 @@ public final class Dropout: Layer {
     public let name: String
     public let rate: Float
     public var needsInputGradient = true
-    /// Reseeded by the trainer so a run is reproducible.
+    /// Reseeded by the trainer before every step so a run is reproducible.
     public var rng = SplitMix64(seed: 0)
     private var mask: [Float] = []
     private let output = Tensor(shape: [0])
@@ -79,6 +79,7 @@ public final class Dropout: Layer {
     }
 
     public var summary: String { "Dropout \(rate)" }
+    public func reseed(_ generator: SplitMix64) { rng = generator }
     public func outputShape(for input: [Int]) -> [Int] { input }
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {

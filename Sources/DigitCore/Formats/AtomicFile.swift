@@ -36,4 +36,21 @@ public enum AtomicFile {
             close(dirFD)
         }
     }
+
+    /// Checks, before any long work, that `write(_:to:)` will be able to save to `url`: its folder exists and takes
+    /// new files, and `url` is not itself a folder. Throws a one-line reason.
+    public static func checkWritable(_ url: URL) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw DataError("\(url.path): is a folder, not a file")
+        }
+        let directory = url.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder) else {
+            throw DataError("\(url.path): cannot write (no such folder \(directory.path))")
+        }
+        guard isFolder.boolValue else { throw DataError("\(url.path): cannot write (\(directory.path) is not a folder)") }
+        guard access(directory.path, W_OK) == 0 else {
+            throw DataError("\(url.path): cannot write (\(String(cString: strerror(errno))))")
+        }
+    }
 }

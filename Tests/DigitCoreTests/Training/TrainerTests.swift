@@ -22,9 +22,9 @@ final class TrainerTests: XCTestCase {
 
     func settings(epochs: Int = 2) -> TrainingSettings {
         var s = TrainingSettings(architecture: .convnet, seed: 3)
-        s.epochs = epochs
-        s.batchSize = 32
-        s.learningRate = 3e-3
+        s.recipe.epochs = epochs
+        s.recipe.batchSize = 32
+        s.recipe.learningRate = 3e-3
         return s
     }
 

@@ -13,7 +13,7 @@ public struct RobustnessRow: Sendable {
 public enum Robustness {
     /// `images` with `variant` applied to every image, seeded so the table is reproducible.
     public static func variantSet(_ images: LabeledImages, _ variant: RobustnessVariant, seed: UInt64) -> LabeledImages {
-        var rng = SplitMix64(seed: seed).derived(UInt64(RobustnessVariant.allCases.firstIndex(of: variant)!) + 0x70)
+        var rng = SplitMix64(seed: seed, stream: SeedStream.robustnessVariant(RobustnessVariant.allCases.firstIndex(of: variant)!))
         let size = images.rows * images.cols
         var pixels = [UInt8]()
         pixels.reserveCapacity(images.pixels.count)

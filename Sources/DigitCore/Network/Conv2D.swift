@@ -52,6 +52,9 @@ public final class Conv2D: Layer {
 
     public var summary: String { "Conv2D \(outChannels) \(kernel)x\(kernel) \(padding.rawValue)" }
     public var parameters: [Parameter] { [weight, bias] }
+    public var initializedWeight: InitializedWeight? {
+        InitializedWeight(weight: weight, fanIn: inChannels * kernel * kernel, fanOut: outChannels * kernel * kernel)
+    }
     var pad: Int { padding == .same ? (kernel - 1) / 2 : 0 }
 
     public func outputShape(for input: [Int]) -> [Int] {

@@ -26,10 +26,22 @@ public protocol Layer: AnyObject {
     /// Whether the output goes through ReLU: a ReLU layer, or a layer with one folded in. The layer with weights
     /// before it is then He-initialized.
     var rectifies: Bool { get }
+    /// The weight that initialization draws, with the fan-in and fan-out it is scaled by; nil for layers without one.
+    var initializedWeight: InitializedWeight? { get }
+    /// Gives a layer that draws random numbers (dropout) the generator for the coming training step.
+    func reseed(_ generator: SplitMix64)
+}
+
+/// A weight to initialize: `fanIn` inputs and `fanOut` outputs feed each of its units.
+public struct InitializedWeight {
+    public let weight: Parameter
+    public let fanIn: Int, fanOut: Int
 }
 
 extension Layer {
     public var parameters: [Parameter] { [] }
     public var state: [Parameter] { [] }
     public var rectifies: Bool { false }
+    public var initializedWeight: InitializedWeight? { nil }
+    public func reseed(_ generator: SplitMix64) {}
 }

@@ -62,3 +62,11 @@ extension LabeledImages {
         try AtomicFile.write(IDX.encode(magic: IDX.labelMagic, dimensions: [count], bytes: self.labels), to: labels)
     }
 }
+
+extension LabeledImages {
+    /// Image `index` as `rows * cols` floats in [0, 1] (`MNIST.intensity`).
+    public func floatImage(_ index: Int) -> [Float] {
+        let size = rows * cols
+        return pixels[index * size..<(index + 1) * size].map(MNIST.intensity)
+    }
+}

@@ -29,6 +29,9 @@ public final class Dense: Layer {
 
     public var summary: String { "Dense \(outputs)" }
     public var parameters: [Parameter] { [weight, bias] }
+    public var initializedWeight: InitializedWeight? {
+        InitializedWeight(weight: weight, fanIn: inputs, fanOut: outputs)
+    }
 
     public func outputShape(for input: [Int]) -> [Int] {
         precondition(input == [inputs], "\(name) expects [\(inputs)], got \(input)")

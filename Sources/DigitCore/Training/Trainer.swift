@@ -6,27 +6,21 @@ import Foundation
 /// Everything that decides a training run; the same settings and worker count give identical weights.
 ///
 /// The recipe (epochs, batch size, learning rate and schedule, weight decay, label smoothing, augmentation) starts
-/// as the architecture's own and reads as if its fields were the settings' own: `settings.epochs`.
-@dynamicMemberLookup
+/// as the architecture's own: `settings.recipe.epochs`.
 public struct TrainingSettings: Sendable {
     public var architecture: Architecture
-    public var recipe: TrainingDefaults
+    public var recipe: TrainingRecipe
     /// Fraction of the training images held out for validation.
     public var validationFraction: Float = 0.1
     /// Use only this many training images (before the split); nil for all.
     public var limit: Int?
     public var seed: UInt64
 
-    /// The architecture's own defaults.
+    /// The architecture's own recipe.
     public init(architecture: Architecture, seed: UInt64) {
         self.architecture = architecture
-        recipe = architecture.defaults
+        recipe = architecture.recipe
         self.seed = seed
-    }
-
-    public subscript<Value>(dynamicMember field: WritableKeyPath<TrainingDefaults, Value>) -> Value {
-        get { recipe[keyPath: field] }
-        set { recipe[keyPath: field] = newValue }
     }
 
     /// Recorded in the model file's metadata.
@@ -90,23 +84,23 @@ public final class Trainer {
         self.network = network
         self.settings = settings
         self.data = data
-        loss = SoftmaxCrossEntropy(labelSmoothing: settings.labelSmoothing)
-        optimizer = Adam(parameters: network.parameters, learningRate: settings.learningRate,
-                         weightDecay: settings.weightDecay)
-        var rng = SplitMix64(seed: settings.seed).derived(0x5)
+        loss = SoftmaxCrossEntropy(labelSmoothing: settings.recipe.labelSmoothing)
+        optimizer = Adam(parameters: network.parameters, learningRate: settings.recipe.learningRate,
+                         weightDecay: settings.recipe.weightDecay)
+        var rng = SplitMix64(seed: settings.seed, stream: SeedStream.validationSplit)
         let all = Array(0..<min(data.count, settings.limit ?? data.count)).shuffled(using: &rng)
         let held = Int(Float(all.count) * settings.validationFraction)
         validationIndices = Array(all.suffix(held)).sorted()
         trainIndices = Array(all.dropLast(held)).sorted()
-        guard trainIndices.count >= settings.batchSize else {
-            throw TrainingError("only \(trainIndices.count) training images for batches of \(settings.batchSize)")
+        guard trainIndices.count >= settings.recipe.batchSize else {
+            throw TrainingError("only \(trainIndices.count) training images for batches of \(settings.recipe.batchSize)")
         }
     }
 
     public var trainingCount: Int { trainIndices.count }
     public var validationCount: Int { validationIndices.count }
-    var batchesPerEpoch: Int { trainIndices.count / settings.batchSize }
-    var totalSteps: Int { batchesPerEpoch * settings.epochs }
+    var batchesPerEpoch: Int { trainIndices.count / settings.recipe.batchSize }
+    var totalSteps: Int { batchesPerEpoch * settings.recipe.epochs }
 
     /// Continues from a checkpoint's position (its weights and moments are already restored).
     public func resume(from position: TrainingPosition, history: [EpochReport]) {
@@ -119,10 +113,10 @@ public final class Trainer {
     /// `checkpoint` is called after every epoch and on interruption.
     public func run(progress: (BatchProgress) -> Void, epochEnded: (EpochReport) -> Void,
                     shouldStop: () -> Bool, checkpoint: () throws -> Void) throws -> TrainingOutcome {
-        let batchSize = settings.batchSize
-        while position.epoch < settings.epochs {
+        let batchSize = settings.recipe.batchSize
+        while position.epoch < settings.recipe.epochs {
             var order = trainIndices
-            var shuffler = SplitMix64(seed: settings.seed).derived(0x100 + UInt64(position.epoch))
+            var shuffler = SplitMix64(seed: settings.seed, stream: SeedStream.shuffle(epoch: position.epoch))
             order.shuffle(using: &shuffler)
             let start = Date(), firstBatch = position.batch
             while position.batch < batchesPerEpoch {
@@ -131,8 +125,8 @@ public final class Trainer {
                     return .interrupted
                 }
                 let step = position.epoch * batchesPerEpoch + position.batch
-                optimizer.learningRate = settings.schedule.rate(step: step, total: totalSteps,
-                                                                base: settings.learningRate)
+                optimizer.learningRate = settings.recipe.schedule.rate(step: step, total: totalSteps,
+                                                                base: settings.recipe.learningRate)
                 let slice = order[position.batch * batchSize..<(position.batch + 1) * batchSize]
                 trainStep(slice, step: step)
                 position.batch += 1
@@ -161,16 +155,14 @@ public final class Trainer {
     /// One forward/backward/update on the images at `indices`.
     private func trainStep(_ indices: ArraySlice<Int>, step: Int) {
         let n = indices.count
-        let target = settings.augment ? raw : batchInput
+        let target = settings.recipe.augment ? raw : batchInput
         fill(target, labels: &labels, from: indices)
-        if settings.augment {
+        if settings.recipe.augment {
             batchInput.reshape(raw.shape)
-            var rng = SplitMix64(seed: settings.seed).derived(0x1_0000_0000 + UInt64(step))
-            settings.augmentation.apply(UnsafeBufferPointer(raw.buffer), to: batchInput.buffer, count: n, rng: &rng)
+            var rng = SplitMix64(seed: settings.seed, stream: SeedStream.augmentation(step: step))
+            settings.recipe.augmentation.apply(UnsafeBufferPointer(raw.buffer), to: batchInput.buffer, count: n, rng: &rng)
         }
-        for case let dropout as Dropout in network.layers {
-            dropout.rng = SplitMix64(seed: settings.seed).derived(0x2_0000_0000 + UInt64(step))
-        }
+        network.reseed(SplitMix64(seed: settings.seed, stream: SeedStream.dropout(step: step)))
         network.zeroGradients()
         let logits = network.forward(batchInput, mode: .training)
         let batchLoss = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities,
@@ -189,7 +181,7 @@ public final class Trainer {
         data.pixels.withUnsafeBufferPointer { pixels in
             for (row, index) in indices.enumerated() {
                 let src = pixels.baseAddress! + index * MNIST.pixels, dst = tensor.data + row * MNIST.pixels
-                for i in 0..<MNIST.pixels { dst[i] = Float(src[i]) * (1 / 255) }
+                for i in 0..<MNIST.pixels { dst[i] = MNIST.intensity(src[i]) }
                 labels.append(data.labels[index])
             }
         }
@@ -200,8 +192,8 @@ public final class Trainer {
         guard !indices.isEmpty else { return (.nan, .nan) }
         let plain = SoftmaxCrossEntropy()
         var lossSum: Double = 0, correct = 0
-        for start in stride(from: 0, to: indices.count, by: settings.batchSize) {
-            let slice = indices[start..<min(start + settings.batchSize, indices.count)]
+        for start in stride(from: 0, to: indices.count, by: settings.recipe.batchSize) {
+            let slice = indices[start..<min(start + settings.recipe.batchSize, indices.count)]
             fill(batchInput, labels: &labels, from: slice)
             let logits = network.forward(batchInput, mode: .inference)
             lossSum += Double(plain.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities,
@@ -217,13 +209,6 @@ public final class Trainer {
             argmax(UnsafeBufferPointer(start: probabilities.data + r * k, count: k)) == Int(labels[r])
         }.count
     }
-}
-
-/// Index of the largest value (the first on ties).
-public func argmax<C: Collection>(_ values: C) -> Int where C.Element == Float, C.Index == Int {
-    var best = values.startIndex
-    for i in values.indices where values[i] > values[best] { best = i }
-    return best - values.startIndex
 }
 
 /// A training run that cannot start or continue.

@@ -135,7 +135,7 @@ final class FusedConvolutionPoolingTests: XCTestCase {
                      .conv(filters: 6, kernel: 3, padding: .valid), .maxPool(2),
                      .conv(filters: 5, kernel: 2, padding: .valid), .relu, .maxPool(3),
                      .flatten, .dense(MNIST.classes)],
-            initializer: .he, defaults: Architecture.convnet.defaults, inputSide: 28)
+            initializer: .he, recipe: Architecture.convnet.recipe, inputSide: 28)
         let input = randomTensor([5, 1, 28, 28], seed: 100)
         let labels: [UInt8] = [3, 1, 4, 1, 5]
         onEveryKernelPath { path in fusedPassMatchesLayerByLayer(architecture, input: input, labels: labels, path) }

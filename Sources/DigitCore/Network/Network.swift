@@ -5,7 +5,10 @@ import Foundation
 /// Layers applied in order to `[N, 1, 28, 28]` images, ending in ten class scores (logits).
 public final class Network {
     public let architecture: Architecture
+    /// The recipe's layers, in order; parameters and names come from these.
     public let layers: [Layer]
+    /// What `forward` and `backward` run: the layers, with some neighbours joined into one stage.
+    private var stages: [Layer]
     private let inputTensor = Tensor(shape: [0])
     private let probabilities = Tensor(shape: [0])
 
@@ -13,6 +16,7 @@ public final class Network {
         self.architecture = architecture
         layers = architecture.makeLayers()
         layers.first?.needsInputGradient = false
+        stages = Architecture.fusingConvolutionWithPooling(layers)
     }
 
     /// Trainable parameters in a fixed order: the optimizer update and the model file are each one loop over this.
@@ -23,23 +27,12 @@ public final class Network {
 
     /// He-normal weights for layers followed by ReLU, Glorot-uniform otherwise, zero biases; all from `seed`.
     public func initialize(seed: UInt64) {
-        var rng = SplitMix64(seed: seed).derived(0x1)
+        var rng = SplitMix64(seed: seed, stream: SeedStream.initialization)
         for (index, layer) in layers.enumerated() {
-            let weight: Parameter?, fanIn: Int, fanOut: Int
-            switch layer {
-            case let conv as Conv2D:
-                weight = conv.weight
-                fanIn = conv.inChannels * conv.kernel * conv.kernel
-                fanOut = conv.outChannels * conv.kernel * conv.kernel
-            case let dense as Dense:
-                weight = dense.weight
-                (fanIn, fanOut) = (dense.inputs, dense.outputs)
-            default:
-                continue
-            }
-            guard let weight else { continue }
-            let rest = layers.dropFirst(index + 1)
-            let feedsReLU = rest.prefix { !($0 is Conv2D || $0 is Dense) }.contains { $0.rectifies }
+            guard let (weight, fanIn, fanOut) = layer.initializedWeight.map({ ($0.weight, $0.fanIn, $0.fanOut) })
+            else { continue }
+            // Whether a rectifier comes before the next layer with weights.
+            let feedsReLU = layers.dropFirst(index + 1).prefix { $0.initializedWeight == nil }.contains { $0.rectifies }
             if architecture.initializer == .he && feedsReLU {
                 let std = (2 / Float(fanIn)).squareRoot()
                 for i in 0..<weight.value.count { weight.value.data[i] = std * rng.normal() }
@@ -50,46 +43,25 @@ public final class Network {
         }
     }
 
-    /// Whether a convolution directly followed by max pooling pools each sample as soon as it is computed (and
-    /// unpools each sample's gradient just before using it), so the convolution's output and its gradient are
-    /// touched while they are in cache. The results are the same either way.
-    public var fusesConvolutionWithPooling = true
-
-    /// The convolution and pooling pair starting at `index`, when fused.
-    private func fusedPair(at index: Int) -> (Conv2D, MaxPool2D)? {
-        guard fusesConvolutionWithPooling, index + 1 < layers.count, let conv = layers[index] as? Conv2D,
-              let pool = layers[index + 1] as? MaxPool2D else { return nil }
-        return (conv, pool)
+    /// Whether a convolution directly followed by max pooling runs as one stage that pools each sample as soon as
+    /// it is computed (and unpools each sample's gradient just before using it), so the convolution's output and
+    /// its gradient are touched while they are in cache. The results are the same either way.
+    public var fusesConvolutionWithPooling = true {
+        didSet { stages = fusesConvolutionWithPooling ? Architecture.fusingConvolutionWithPooling(layers) : layers }
     }
 
-    /// Runs every layer; returns the logits `[N, 10]`.
+    /// Runs every stage; returns the logits `[N, 10]`.
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
-        var x = input, index = 0
-        while index < layers.count {
-            if let (conv, pool) = fusedPair(at: index) {
-                x = conv.forward(x, mode: mode, pooledBy: pool)
-                index += 2
-            } else {
-                x = layers[index].forward(x, mode: mode)
-                index += 1
-            }
-        }
-        return x
+        stages.reduce(input) { x, stage in stage.forward(x, mode: mode) }
     }
 
-    /// Back-propagates `dLogits` through every layer, accumulating parameter gradients.
+    /// Back-propagates `dLogits` through every stage, accumulating parameter gradients.
     public func backward(_ dLogits: Tensor) {
-        var gradient = dLogits, index = layers.count - 1
-        while index >= 0 {
-            if index >= 1, let (conv, pool) = fusedPair(at: index - 1) {
-                gradient = conv.backward(gradient, through: pool)
-                index -= 2
-            } else {
-                gradient = layers[index].backward(gradient)
-                index -= 1
-            }
-        }
+        _ = stages.reversed().reduce(dLogits) { gradient, stage in stage.backward(gradient) }
     }
+
+    /// Hands each layer that draws random numbers the generator for the coming training step.
+    public func reseed(_ generator: SplitMix64) { layers.forEach { $0.reseed(generator) } }
 
     public func zeroGradients() { parameters.forEach { $0.zeroGrad() } }
 
@@ -104,7 +76,8 @@ public final class Network {
     }
 }
 
-extension Network: DigitClassifying {
+extension Network {
+    /// Class probabilities for one image of `MNIST.pixels` floats in [0, 1].
     public func probabilities(for image: [Float]) -> [Float] {
         precondition(image.count == MNIST.pixels, "expected \(MNIST.pixels) pixels, got \(image.count)")
         return image.withUnsafeBufferPointer { predict($0.baseAddress!, count: 1) }

@@ -1,0 +1,149 @@
+// The pad without a window: window events in, effects out (a frame to show, log lines, quitting), so the whole
+// behaviour between the event loop and the recognizer is testable without a display.
+
+import DigitCore
+import Foundation
+
+/// Turns window events into drawing, throttled recognition requests, frames and log lines.
+///
+/// Time is passed in as nanoseconds on one monotonic clock, so tests can drive it. The recognizer runs on the
+/// scheduler's background queue; everything here runs on the caller's (main) thread.
+final class PadController {
+    /// While drawing, at most one recognition request per this many nanoseconds keeps the pen smooth.
+    static let throttle: UInt64 = 50_000_000
+    /// How long the loop may sleep when nothing happens, in milliseconds.
+    static let idleMilliseconds = 500
+
+    private(set) var state: PadState
+    private let scheduler: PredictionScheduler
+    private let log: PredictionLog
+    private var lastRequest: UInt64?
+    private var requestPending = false
+    private var needsFrame = true
+    /// The newest request and when it was made, to log how long its readout took to reach the screen.
+    private var newestRequest = (generation: 0, time: UInt64(0))
+    /// A readout put into the last frame and not yet logged.
+    private var shownUnlogged: Prediction?
+
+    init(state: PadState, scheduler: PredictionScheduler, log: PredictionLog) {
+        self.state = state
+        self.scheduler = scheduler
+        self.log = log
+    }
+
+    /// The pad's recognizer job: preprocessing and one forward pass per drawing.
+    static func recognition(by classifier: DigitClassifying) -> PredictionScheduler.Work {
+        { canvas, width, height in
+            guard let image = DigitPreprocessor.mnistImage(from: canvas, width: width, height: height) else { return nil }
+            return (classifier.probabilities(for: image), image)
+        }
+    }
+
+    /// Applies one window event; returns false when the pad should close.
+    func handle(_ event: PadEvent, now: UInt64) -> Bool {
+        switch event {
+        case .close:
+            return false
+        case let .key(keysym, modifiers):
+            guard let action = PadKeys.action(keysym: keysym, modifiers: modifiers) else { return true }
+            switch action {
+            case .quit: return false
+            case .clear:
+                state.clear()
+                scheduler.invalidate()
+                log.event("clear")
+            case .undo:
+                state.undo()
+                log.event("undo")
+                request(now: now)
+            case .thicker: state.changeBrush(by: 1)
+            case .thinner: state.changeBrush(by: -1)
+            }
+            needsFrame = true
+        case let .resize(width, height):
+            if state.relayout(PadLayout(width: width, height: height)) { request(now: now) }
+            needsFrame = true
+        case .expose:
+            needsFrame = true
+        case .press, .release, .motion:
+            switch state.handlePointer(event) {
+            case .none: break
+            case .drew:
+                needsFrame = true
+                requestPending = true
+            case .finished:
+                needsFrame = true
+                request(now: now)
+            }
+        }
+        return true
+    }
+
+    /// After a burst of events: sends the throttled request when it is due and adopts a finished result.
+    func update(now: UInt64) {
+        if requestPending, now >= (lastRequest ?? 0) &+ Self.throttle { request(now: now) }
+        if let result = scheduler.takeResult() {
+            state.prediction = result
+            shownUnlogged = result
+            needsFrame = true
+        }
+    }
+
+    /// How long the loop may wait for the next event: not past a pending request's turn, and not at all when a
+    /// frame is due.
+    func waitMilliseconds(now: UInt64) -> Int {
+        if needsFrame { return 0 }
+        guard requestPending else { return Self.idleMilliseconds }
+        let due = (lastRequest ?? 0) &+ Self.throttle
+        return due > now ? Int((due - now + 999_999) / 1_000_000) : 0
+    }
+
+    /// The frame to show when anything changed since the last one.
+    func takeFrame() -> Framebuffer? {
+        guard needsFrame else { return nil }
+        needsFrame = false
+        return PadView.render(state)
+    }
+
+    /// Call once the frame is on screen: logs the readout it showed, with the time since its request.
+    func presented(now: UInt64) {
+        guard let shown = shownUnlogged else { return }
+        shownUnlogged = nil
+        let milliseconds = shown.generation == newestRequest.generation
+            ? Double(now - newestRequest.time) / 1e6 : nil
+        log.prediction(shown, milliseconds: milliseconds)
+    }
+
+    /// Asks for a reading of the canvas now (or forgets the last one when the canvas is empty).
+    private func request(now: UInt64) {
+        if state.canvas.isEmpty {
+            scheduler.invalidate()
+            state.prediction = nil
+        } else {
+            let generation = scheduler.request(canvas: state.canvas.pixels, width: state.canvas.width,
+                                               height: state.canvas.height)
+            newestRequest = (generation, now)
+        }
+        lastRequest = now
+        requestPending = false
+    }
+}
+
+/// `--log-predictions`: one JSON object per line, written at once so scripts see it live.
+struct PredictionLog {
+    let enabled: Bool
+    /// Where lines go; standard output by default.
+    var write: @Sendable (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+    /// - Parameter milliseconds: how long the readout took to appear after its request, when known.
+    func prediction(_ p: Prediction, milliseconds: Double? = nil) {
+        guard enabled else { return }
+        let latency = milliseconds.map { String(format: #","latency_ms":%.2f"#, $0) } ?? ""
+        write(#"{"event":"prediction",\#(p.reading.jsonFields())\#(latency)}"#)
+    }
+
+    func event(_ name: String) {
+        guard enabled else { return }
+        write(#"{"event":\#(JSONText.string(name))}"#)
+    }
+}
