@@ -99,7 +99,7 @@ final class PadController {
     }
 
     /// The frame to show when anything changed since the last one.
-    func takeFrame() -> Framebuffer? {
+    func takeFrame() -> Raster? {
         guard needsFrame else { return nil }
         needsFrame = false
         return PadView.render(state)

@@ -1,16 +1,6 @@
 // Where everything goes in the window, as a pure function of its size (so it is testable without a display).
 
-/// An axis-aligned rectangle in window pixels.
-public struct Rect: Equatable, Sendable {
-    public var x: Int, y: Int, width: Int, height: Int
-    public init(x: Int, y: Int, width: Int, height: Int) { (self.x, self.y, self.width, self.height) = (x, y, width, height) }
-    public var maxX: Int { x + width }
-    public var maxY: Int { y + height }
-    public func contains(_ px: Int, _ py: Int) -> Bool { px >= x && py >= y && px < maxX && py < maxY }
-    public func intersects(_ other: Rect) -> Bool {
-        x < other.maxX && other.x < maxX && y < other.maxY && other.y < maxY
-    }
-}
+import DigitCore
 
 /// The canvas at the top left, the readout panel to its right, the key hints below.
 public struct PadLayout: Equatable, Sendable {

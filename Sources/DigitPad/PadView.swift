@@ -16,10 +16,9 @@ enum PadView {
     /// trained with label smoothing 0.1, so even a clean digit reads about 91%.)
     static let confidentAbove: Float = 0.65
 
-    static func render(_ state: PadState) -> Framebuffer {
+    static func render(_ state: PadState) -> Raster {
         let layout = state.layout
-        var frame = Framebuffer(width: layout.width, height: layout.height)
-        frame.fill(Rect(x: 0, y: 0, width: layout.width, height: layout.height), background)
+        var frame = Raster(width: layout.width, height: layout.height, fill: background)
         drawCanvas(state, into: &frame)
         drawReadout(state, into: &frame)
         let brush = "BRUSH \(Int(state.brush))"
@@ -31,7 +30,7 @@ enum PadView {
         return frame
     }
 
-    static func drawCanvas(_ state: PadState, into frame: inout Framebuffer) {
+    static func drawCanvas(_ state: PadState, into frame: inout Raster) {
         let c = state.layout.canvas
         frame.gray(state.canvas.pixels, width: state.canvas.width, height: state.canvas.height, in: c,
                    ink: ink, background: 0x000000)
@@ -42,7 +41,7 @@ enum PadView {
         }
     }
 
-    static func drawReadout(_ state: PadState, into frame: inout Framebuffer) {
+    static func drawReadout(_ state: PadState, into frame: inout Raster) {
         let layout = state.layout, box = layout.digitBox, view = layout.networkView
         frame.text("READING", x: box.x, y: layout.panel.y, dim)
         frame.text("INPUT", x: view.x, y: layout.panel.y, dim)
@@ -72,7 +71,7 @@ enum PadView {
         }
     }
 
-    static func drawBar(_ digit: Int, probability: Float?, top: Bool, layout: PadLayout, into frame: inout Framebuffer) {
+    static func drawBar(_ digit: Int, probability: Float?, top: Bool, layout: PadLayout, into frame: inout Raster) {
         let row = layout.barRow(digit)
         let textY = row.y + (row.height - 14) / 2
         frame.text("\(digit)", x: row.x, y: textY, top ? text : dim)

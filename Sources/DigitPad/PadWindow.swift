@@ -1,6 +1,7 @@
 // The only Swift file that touches the C shim: owns the X window and turns its events into Swift values.
 
 import CXPad
+import DigitCore
 import Synchronization
 
 /// Something the window reports.
@@ -80,7 +81,7 @@ final class PadWindow {
         }
     }
 
-    func present(_ frame: Framebuffer) {
+    func present(_ frame: Raster) {
         frame.pixels.withUnsafeBufferPointer { _ = xpad_present(handle, $0.baseAddress, Int32(frame.width), Int32(frame.height)) }
     }
 

@@ -17,8 +17,8 @@ extension Digits {
               digits bench --arch bnnet --json
             """)
 
-        @Option(help: "Architecture to measure: \(Architecture.all.map(\.name).joined(separator: ", ")).")
-        var arch = Architecture.convnet.name
+        @Option(help: "Architecture to measure.")
+        var arch = ArchitectureName(.convnet)
 
         @Option(help: "Training batches to time after warm-up.")
         var batches = 40
@@ -29,13 +29,12 @@ extension Digits {
         @OptionGroup var threads: ThreadOptions
 
         func validate() throws {
-            guard Architecture.named(arch) != nil else { throw ValidationError(unknownArchitecture(arch)) }
             guard batches > 0 else { throw ValidationError("--batches must be positive") }
         }
 
         func run() throws {
             threads.apply()
-            let result = Benchmark.run(architecture: Architecture.named(arch)!, trainBatches: batches)
+            let result = Benchmark.run(architecture: arch.architecture, trainBatches: batches)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]

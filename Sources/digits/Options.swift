@@ -15,6 +15,24 @@ struct ThreadOptions: ParsableArguments {
     func apply() { Parallel.configure(workers: threads) }
 }
 
-func unknownArchitecture(_ name: String) -> String {
-    "unknown architecture '\(name)'; choose one of: \(Architecture.all.map(\.name).joined(separator: ", "))"
+/// `--arch`: one of the architectures the core knows, by name.
+struct ArchitectureName: ExpressibleByArgument, Sendable {
+    let architecture: Architecture
+
+    init(_ architecture: Architecture) { self.architecture = architecture }
+
+    init?(argument: String) {
+        guard let architecture = Architecture.named(argument) else { return nil }
+        self.architecture = architecture
+    }
+
+    var defaultValueDescription: String { architecture.name }
+    static var allValueStrings: [String] { Architecture.all.map(\.name) }
+}
+
+extension LearningRateSchedule: ExpressibleByArgument {}
+
+/// `--augment on|off`.
+enum Switch: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case on, off
 }

@@ -25,8 +25,8 @@ extension Digits {
         @Option(help: "Directory with the MNIST IDX files (see scripts/fetch-mnist.sh).")
         var data = "Data/mnist"
 
-        @Option(help: "Architecture: \(Architecture.all.map(\.name).joined(separator: ", ")).")
-        var arch = Architecture.convnet.name
+        @Option(help: "Architecture.")
+        var arch = ArchitectureName(.convnet)
 
         @Option(help: "Passes over the training images (default: the architecture's).")
         var epochs: Int?
@@ -37,8 +37,8 @@ extension Digits {
         @Option(help: "Peak learning rate for Adam (default: the architecture's).")
         var lr: Float?
 
-        @Option(help: "Learning-rate schedule: \(LearningRateSchedule.allCases.map(\.rawValue).joined(separator: ", ")).")
-        var schedule: String?
+        @Option(help: "Learning-rate schedule (default: the architecture's).")
+        var schedule: LearningRateSchedule?
 
         @Option(help: "Decoupled weight decay (default: the architecture's).")
         var weightDecay: Float?
@@ -47,7 +47,7 @@ extension Digits {
         var labelSmoothing: Float?
 
         @Option(help: "Augment training images with random affine and thickness changes: on or off (default: the architecture's).")
-        var augment: String?
+        var augment: Switch?
 
         @Option(help: "Fraction of the training images held out for validation.")
         var validationSplit: Float = 0.1
@@ -67,29 +67,24 @@ extension Digits {
         @OptionGroup var threads: ThreadOptions
 
         func validate() throws {
-            guard Architecture.named(arch) != nil else { throw ValidationError(unknownArchitecture(arch)) }
             if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
             if let batchSize, batchSize < 1 || batchSize > 8192 { throw ValidationError("--batch-size must be between 1 and 8192") }
             if let lr, !(lr > 0 && lr < 10) { throw ValidationError("--lr must be a positive number below 10") }
-            if let schedule, LearningRateSchedule(rawValue: schedule) == nil {
-                throw ValidationError("unknown --schedule '\(schedule)'; choose one of: \(LearningRateSchedule.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
             if let weightDecay, !(weightDecay >= 0 && weightDecay < 1) { throw ValidationError("--weight-decay must be in [0, 1)") }
             if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) { throw ValidationError("--label-smoothing must be in [0, 1)") }
-            if let augment, !["on", "off"].contains(augment) { throw ValidationError("--augment takes on or off") }
             guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1)") }
             if let limit, limit < 1 { throw ValidationError("--limit must be positive") }
         }
 
         var settings: TrainingSettings {
-            var s = TrainingSettings(architecture: Architecture.named(arch)!, seed: seed)
+            var s = TrainingSettings(architecture: arch.architecture, seed: seed)
             if let epochs { s.recipe.epochs = epochs }
             if let batchSize { s.recipe.batchSize = batchSize }
             if let lr { s.recipe.learningRate = lr }
-            if let schedule { s.recipe.schedule = LearningRateSchedule(rawValue: schedule)! }
+            if let schedule { s.recipe.schedule = schedule }
             if let weightDecay { s.recipe.weightDecay = weightDecay }
             if let labelSmoothing { s.recipe.labelSmoothing = labelSmoothing }
-            if let augment { s.recipe.augment = augment == "on" }
+            if let augment { s.recipe.augment = augment == .on }
             s.validationFraction = validationSplit
             s.limit = limit
             return s

@@ -1,6 +1,7 @@
 // The window's layout at several sizes, the key map and the pixel font, all without a display.
 
 import XCTest
+@testable import DigitCore
 @testable import DigitPad
 
 final class PadLayoutTests: XCTestCase {
@@ -61,9 +62,9 @@ final class PadLayoutTests: XCTestCase {
     }
 
     func testTextRendersInk() {
-        var frame = Framebuffer(width: 40, height: 20)
+        var frame = Raster(width: 40, height: 20)
         frame.text("7", x: 2, y: 2, scale: 2, 0xFFFFFF)
         XCTAssertGreaterThan(frame.pixels.filter { $0 == 0xFFFFFF }.count, 20)
-        XCTAssertEqual(Framebuffer.mix(0x000000, 0xFFFFFF, 0.5), 0x808080)
+        XCTAssertEqual(Raster.mix(0x000000, 0xFFFFFF, 0.5), 0x808080)
     }
 }

@@ -190,17 +190,8 @@ public final class Trainer {
     /// Mean loss and accuracy over `indices`, in inference mode.
     func evaluate(_ indices: [Int]) -> (loss: Float, accuracy: Float) {
         guard !indices.isEmpty else { return (.nan, .nan) }
-        let plain = SoftmaxCrossEntropy()
-        var lossSum: Double = 0, correct = 0
-        for start in stride(from: 0, to: indices.count, by: settings.recipe.batchSize) {
-            let slice = indices[start..<min(start + settings.recipe.batchSize, indices.count)]
-            fill(batchInput, labels: &labels, from: slice)
-            let logits = network.forward(batchInput, mode: .inference)
-            lossSum += Double(plain.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities,
-                                                    dLogits: dLogits)) * Double(slice.count)
-            correct += countCorrect(probabilities, labels: labels)
-        }
-        return (Float(lossSum / Double(indices.count)), Float(correct) / Float(indices.count))
+        let evaluation = Evaluation.run(network, on: data, indices: indices, batchSize: settings.recipe.batchSize)
+        return (Float(evaluation.meanLogLoss), Float(evaluation.accuracy))
     }
 
     private func countCorrect(_ probabilities: Tensor, labels: [UInt8]) -> Int {

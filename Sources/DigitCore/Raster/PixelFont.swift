@@ -1,8 +1,9 @@
-// A 5x7 bitmap font drawn into the frame buffer, so text needs no X core fonts (many desktops install none).
+// A 5x7 bitmap font for every picture the program draws (the pad, report images), so text needs no system fonts
+// (many desktops install no X core fonts).
 
 /// Capital letters, digits and the punctuation the pad uses; lower case is drawn as upper case.
-enum PixelFont {
-    static let glyphWidth = 5, glyphHeight = 7, advance = 6
+public enum PixelFont {
+    public static let glyphWidth = 5, glyphHeight = 7, advance = 6
 
     /// Seven rows per glyph, `#` for ink.
     static let glyphs: [Character: [String]] = [
@@ -64,13 +65,13 @@ enum PixelFont {
     static let bitmaps: [Character: [Bool]] = glyphs.mapValues { rows in rows.flatMap { $0.map { $0 == "#" } } }
 
     /// The glyph drawn for `character` (lower case as upper case; anything unknown as `?`).
-    static func bitmap(for character: Character) -> [Bool] {
+    public static func bitmap(for character: Character) -> [Bool] {
         let upper = Character(character.uppercased())
         return bitmaps[upper] ?? bitmaps["?"]!
     }
 
     /// Width in pixels of `text` at `scale`.
-    static func width(of text: String, scale: Int) -> Int {
+    public static func width(of text: String, scale: Int) -> Int {
         text.isEmpty ? 0 : (text.count * advance - 1) * scale
     }
 }
