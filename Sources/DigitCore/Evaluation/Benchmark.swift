@@ -21,7 +21,8 @@ public struct BenchmarkResult: Sendable, Codable {
 /// Runs the measurements. Synthetic images are enough: the cost of every layer does not depend on pixel values.
 public enum Benchmark {
     public static let batchSize = 128
-    /// Canvas the latency path preprocesses, the pad's default size.
+    /// The square drawing the latency path preprocesses: ten canvas pixels per network pixel. (The pad's canvas is
+    /// larger; preprocessing cost grows with the inked area.)
     public static let canvasSide = 280
 
     public static func run(architecture: Architecture, trainBatches: Int = 40, warmupBatches: Int = 3,

@@ -6,8 +6,8 @@
 /// Output pixel u covers [u, u+1) in output coordinates, i.e. [(u - origin) / scale, (u + 1 - origin) / scale)
 /// in source coordinates; its value is the source averaged over that footprint,
 /// out(u, v) = scale^2 * sum_{x,y} src(x, y) * overlapX(u, x) * overlapY(v, y),
-/// where overlapX is the length of [x, x+1) inside the footprint. The filter is separable, so rows are
-/// reduced first, then columns. Ink is conserved: sum(out) = scale^2 * sum(src) when nothing is clipped.
+/// where overlapX is the length of [x, x+1) inside the footprint. The filter is separable: source rows are
+/// combined first (vertically), then each combined row's columns (horizontally). Ink is conserved: sum(out) = scale^2 * sum(src) when nothing is clipped.
 enum AreaResampler {
     /// Per output pixel, the first source index it overlaps and `taps` overlap lengths from there on.
     struct Weights {
@@ -37,17 +37,17 @@ enum AreaResampler {
     }
 
     /// Resamples `source` (row-major, `sourceWidth` wide) restricted to columns x0..<x1 and rows y0..<y1
-    /// into a `side` x `side` image; box coordinates are measured from (x0, y0). Columns are reduced first
-    /// (each output row is a weighted sum of whole source rows, which vectorizes), then rows.
+    /// into a `side` x `side` image; box coordinates are measured from (x0, y0). Rows are combined first (each
+    /// output row is a weighted sum of whole source rows, which vectorizes), then the columns of each combined row.
     static func resample(_ source: [Float], sourceWidth: Int, x0: Int, y0: Int, x1: Int, y1: Int,
                          side: Int, scale: Float, originX: Float, originY: Float) -> [Float] {
         let boxWidth = x1 - x0, boxHeight = y1 - y0
         let columns = Weights(outputCount: side, sourceCount: boxWidth, scale: scale, origin: originX)
         let rows = Weights(outputCount: side, sourceCount: boxHeight, scale: scale, origin: originY)
-        var reducedColumns = [Float](repeating: 0, count: side * boxWidth)
+        var combinedRows = [Float](repeating: 0, count: side * boxWidth)
         var output = [Float](repeating: 0, count: side * side)
         source.withUnsafeBufferPointer { src in
-            reducedColumns.withUnsafeMutableBufferPointer { mid in
+            combinedRows.withUnsafeMutableBufferPointer { mid in
                 for v in 0..<side {
                     let start = rows.first[v]
                     for k in 0..<max(0, min(rows.taps, boxHeight - start)) where rows.overlap[v * rows.taps + k] > 0 {
@@ -59,7 +59,7 @@ enum AreaResampler {
             }
         }
         let area = scale * scale
-        reducedColumns.withUnsafeBufferPointer { mid in
+        combinedRows.withUnsafeBufferPointer { mid in
             output.withUnsafeMutableBufferPointer { out in
                 columns.overlap.withUnsafeBufferPointer { w in
                     for v in 0..<side {

@@ -1,9 +1,10 @@
-// Element-wise loops over raw row pointers shared by the preprocessing passes; each runs once per row. The
-// loops themselves are C kernels compiled for AVX-512, AVX2 and baseline x86-64 (see CKernels/ink.c).
+// Loops over raw row pointers shared by the preprocessing passes; each runs once per row. The two element-wise
+// ones are C kernels with AVX-512, AVX2 and baseline x86-64 paths (CKernels/ink.c); the sum stays a plain Swift
+// loop, because its additions must keep their order for results to stay identical.
 
 import CKernels
 
-/// Vectorizable row kernels: every output element depends only on the same element of the inputs.
+/// Row kernels for the preprocessing.
 enum InkLoops {
     /// mass[x] += row[x] and moment[x] += position * row[x]: one row's share of the column masses and of
     /// the first moment along y.

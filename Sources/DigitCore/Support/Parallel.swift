@@ -12,13 +12,22 @@ private func openblas_set_num_threads(_ n: Int32)
 public enum Parallel {
     private static let workerCount = Atomic(max(1, ProcessInfo.processInfo.activeProcessorCount))
 
-    /// Worker count; set once at start-up (`--threads`). Defaults to the machine's active cores.
-    public static var workers: Int { workerCount.load(ordering: .relaxed) }
-
-    /// Sets the worker count and pins OpenBLAS to one thread, so its idle spinning threads never compete with ours.
-    /// This is the one place the program sets OpenBLAS's threading.
-    public static func configure(workers requested: Int?) {
+    /// OpenBLAS runs single-threaded inside our workers, so its own threads never compete with them. This is the
+    /// one place the program sets OpenBLAS's threading; it happens once, before the first use of any worker.
+    private static let blasIsSingleThreaded: Bool = {
         openblas_set_num_threads(1)
+        return true
+    }()
+
+    /// Worker count; set once at start-up (`--threads`). Defaults to the machine's active cores.
+    public static var workers: Int {
+        _ = blasIsSingleThreaded
+        return workerCount.load(ordering: .relaxed)
+    }
+
+    /// Sets the worker count (nil keeps the machine's active cores).
+    public static func configure(workers requested: Int?) {
+        _ = blasIsSingleThreaded
         if let requested { workerCount.store(max(1, requested), ordering: .relaxed) }
     }
 
