@@ -6,19 +6,7 @@ import XCTest
 final class TrainerTests: XCTestCase {
     override func setUp() { Parallel.configure(workers: 2) }
 
-    /// Images whose label is readable from where the ink is: digit d lights a bar in row band d.
-    func syntheticSet(count: Int, seed: UInt64) -> LabeledImages {
-        var rng = SplitMix64(seed: seed)
-        var pixels = [UInt8](repeating: 0, count: count * MNIST.pixels)
-        var labels = [UInt8]()
-        for i in 0..<count {
-            let label = Int(rng.next() % UInt64(MNIST.classes))
-            labels.append(UInt8(label))
-            let row = 2 + label * 2 + Int(rng.next() % 2)
-            for col in 4..<24 { pixels[i * MNIST.pixels + row * MNIST.side + col] = UInt8(200 + rng.next() % 56) }
-        }
-        return LabeledImages(count: count, rows: MNIST.side, cols: MNIST.side, pixels: pixels, labels: labels)
-    }
+    func syntheticSet(count: Int, seed: UInt64) -> LabeledImages { barImages(count: count, seed: seed) }
 
     func settings(epochs: Int = 2) -> TrainingSettings {
         var s = TrainingSettings(architecture: .convnet, seed: 3)
