@@ -1,5 +1,6 @@
 // Model files: safetensors holding every named tensor of a network, with the architecture, training settings and
-// measured accuracy in `__metadata__`. Checkpoints add the optimizer's moments and the run's position.
+// measured accuracy in `__metadata__`. A checkpoint (Training/Checkpoint.swift) is a model file with extra
+// tensors, named under `extraPrefix`, that loading a network leaves alone.
 
 import Foundation
 
@@ -8,7 +9,8 @@ import Foundation
 public enum ModelFile {
     public static let format = "digits-model"
     public static let version = "1"
-    static let optimizerPrefix = "adam."
+    /// Tensors named with this prefix are not the network's (a checkpoint's optimizer state): loading skips them.
+    static let extraPrefix = "adam."
 
     /// Metadata keys.
     public enum Key {
@@ -21,29 +23,24 @@ public enum ModelFile {
         public static let elapsed = "checkpoint_seconds"
     }
 
-    /// The tensors and metadata of a network, optionally with an optimizer's state for resuming.
+    /// The tensors and metadata of a network, followed by `extra` tensors (each named under `extraPrefix`).
     public static func contents(of network: Network, metadata: [String: String] = [:],
-                                optimizer: Adam? = nil) -> SafeTensorsFile {
+                                extra: [NamedTensor] = []) -> SafeTensorsFile {
         var meta = metadata
         meta[Key.format] = format
         meta[Key.version] = version
         meta[Key.architecture] = network.architecture.name
         meta[Key.layers] = network.architecture.summaryLines.joined(separator: "; ")
         meta[Key.parameters] = "\(network.parameterCount)"
-        var tensors = network.allTensors.map { NamedTensor(name: $0.name, shape: $0.shape, values: $0.value.array) }
-        if let optimizer {
-            for (p, moment) in zip(network.parameters, optimizer.moments) {
-                tensors.append(NamedTensor(name: optimizerPrefix + "m." + p.name, shape: p.shape, values: moment.m.array))
-                tensors.append(NamedTensor(name: optimizerPrefix + "v." + p.name, shape: p.shape, values: moment.v.array))
-            }
-        }
-        return SafeTensorsFile(metadata: meta, tensors: tensors)
+        precondition(extra.allSatisfy { $0.name.hasPrefix(extraPrefix) }, "extra tensors are named '\(extraPrefix)...'")
+        let tensors = network.allTensors.map { NamedTensor(name: $0.name, shape: $0.shape, values: $0.value.array) }
+        return SafeTensorsFile(metadata: meta, tensors: tensors + extra)
     }
 
     /// Saves atomically: an interrupted save leaves any previous file intact.
-    public static func save(_ network: Network, metadata: [String: String] = [:], optimizer: Adam? = nil,
+    public static func save(_ network: Network, metadata: [String: String] = [:], extra: [NamedTensor] = [],
                             to url: URL) throws {
-        try contents(of: network, metadata: metadata, optimizer: optimizer).write(to: url)
+        try contents(of: network, metadata: metadata, extra: extra).write(to: url)
     }
 
     /// Loads a model, checking its format, version, architecture and every tensor's name and shape.
@@ -53,7 +50,7 @@ public enum ModelFile {
         return (network, file.metadata)
     }
 
-    /// Builds the network a file describes and fills in its tensors; optimizer tensors are left for `restore`.
+    /// Builds the network a file describes and fills in its tensors; extra tensors are left to their owner.
     static func network(from file: SafeTensorsFile, name: String) throws -> Network {
         let meta = file.metadata
         guard meta[Key.format] == format else {
@@ -78,23 +75,10 @@ public enum ModelFile {
             p.value.copy(from: tensor.values)
         }
         let expected = Set(network.allTensors.map(\.name))
-        if let extra = file.tensors.first(where: { !expected.contains($0.name) && !$0.name.hasPrefix(optimizerPrefix) }) {
+        if let extra = file.tensors.first(where: { !expected.contains($0.name) && !$0.name.hasPrefix(extraPrefix) }) {
             throw ModelFileError("\(name): tensor '\(extra.name)' does not belong to architecture \(archName)")
         }
         return network
-    }
-
-    /// Restores the optimizer moments saved by `save(_:metadata:optimizer:to:)`.
-    static func restore(_ optimizer: Adam, of network: Network, from file: SafeTensorsFile, name: String) throws {
-        let stored = Dictionary(file.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for (p, moment) in zip(network.parameters, optimizer.moments) {
-            for (kind, tensor) in [("m.", moment.m), ("v.", moment.v)] {
-                guard let saved = stored[optimizerPrefix + kind + p.name], saved.shape == p.shape else {
-                    throw ModelFileError("\(name): checkpoint lacks optimizer state for '\(p.name)'")
-                }
-                tensor.copy(from: saved.values)
-            }
-        }
     }
 }
 

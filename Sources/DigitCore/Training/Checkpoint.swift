@@ -15,7 +15,7 @@ public enum Checkpoint {
         encoder.outputFormatting = .sortedKeys
         meta[ModelFile.Key.position] = String(decoding: try encoder.encode(trainer.position), as: UTF8.self)
         meta[ModelFile.Key.history] = String(decoding: try encoder.encode(trainer.history), as: UTF8.self)
-        try ModelFile.save(trainer.network, metadata: meta, optimizer: trainer.optimizer, to: url)
+        try ModelFile.save(trainer.network, metadata: meta, extra: optimizerTensors(trainer), to: url)
     }
 
     /// Loads a checkpoint's network and returns what `Trainer.resume` and the optimizer need.
@@ -33,8 +33,25 @@ public enum Checkpoint {
         return (network, file, position, history)
     }
 
+    /// The optimizer's moments as tensors named `adam.m.<parameter>` and `adam.v.<parameter>`.
+    static func optimizerTensors(_ trainer: Trainer) -> [NamedTensor] {
+        zip(trainer.network.parameters, trainer.optimizer.moments).flatMap { p, moment in
+            [("m.", moment.m), ("v.", moment.v)].map { kind, tensor in
+                NamedTensor(name: ModelFile.extraPrefix + kind + p.name, shape: p.shape, values: tensor.array)
+            }
+        }
+    }
+
     /// Restores the optimizer moments into a trainer built around a checkpoint's network.
     public static func restoreOptimizer(of trainer: Trainer, from file: SafeTensorsFile, name: String) throws {
-        try ModelFile.restore(trainer.optimizer, of: trainer.network, from: file, name: name)
+        let stored = Dictionary(file.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for (p, moment) in zip(trainer.network.parameters, trainer.optimizer.moments) {
+            for (kind, tensor) in [("m.", moment.m), ("v.", moment.v)] {
+                guard let saved = stored[ModelFile.extraPrefix + kind + p.name], saved.shape == p.shape else {
+                    throw ModelFileError("\(name): checkpoint lacks optimizer state for '\(p.name)'")
+                }
+                tensor.copy(from: saved.values)
+            }
+        }
     }
 }
