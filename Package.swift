@@ -19,7 +19,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CKernels"),
-        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CKernels"]),
+        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CKernels"], exclude: ["README.md"]),
         .target(name: "CXPad", linkerSettings: [.linkedLibrary("X11"), .linkedLibrary("Xext")]),
         .target(name: "DigitPad", dependencies: ["DigitCore", "CXPad"]),
         .executableTarget(name: "digits", dependencies: [

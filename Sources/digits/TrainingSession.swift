@@ -3,9 +3,10 @@
 import ArgumentParser
 import DigitCore
 import Foundation
+import Synchronization
 
-/// Set from the SIGINT handler; read between batches.
-nonisolated(unsafe) private var interruptRequested: sig_atomic_t = 0
+/// Set from the SIGINT handler, read between batches. A lock-free atomic store is safe in a signal handler.
+private let interruptRequested = Atomic<Int>(0)
 
 /// Runs a `TrainingRun` for the command line: the progress display, Ctrl-C, and what it prints.
 struct TrainingSession {
@@ -18,9 +19,10 @@ struct TrainingSession {
         }
         print("\(run.settings.architecture.name): \(trainer.network.parameterCount) parameters; \(trainer.trainingCount) training and \(trainer.validationCount) validation images; \(Parallel.workers) workers")
         let bar = ProgressDisplay(epochs: run.settings.recipe.epochs, batchSize: run.settings.recipe.batchSize)
-        signal(SIGINT) { _ in interruptRequested = 1 }
+        _ = interruptRequested.load(ordering: .relaxed)  // initialized before the handler can run
+        signal(SIGINT) { _ in interruptRequested.store(1, ordering: .relaxed) }
         let result = try run.run(progress: bar.update, epochEnded: { bar.finish($0) },
-                                 shouldStop: { interruptRequested != 0 })
+                                 shouldStop: { interruptRequested.load(ordering: .relaxed) != 0 })
         signal(SIGINT, SIG_DFL)
         guard let result else {
             bar.clear()

@@ -2,6 +2,7 @@
 
 import DigitCore
 import Foundation
+import Synchronization
 import XCTest
 @testable import DigitPad
 
@@ -93,9 +94,8 @@ final class PadStateTests: XCTestCase {
 }
 
 /// Thread-safe record of which drawings the scheduler ran.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var list: [Int] = []
-    func add(_ value: Int) { lock.lock(); list.append(value); lock.unlock() }
-    var values: [Int] { lock.lock(); defer { lock.unlock() }; return list }
+final class Counter: Sendable {
+    private let list = Mutex<[Int]>([])
+    func add(_ value: Int) { list.withLock { $0.append(value) } }
+    var values: [Int] { list.withLock { $0 } }
 }

@@ -38,7 +38,7 @@ final class ShippedModelTests: XCTestCase {
         try Data([1]).write(to: dir.appendingPathComponent("Resources/\(ShippedModel.fileName)"))
         let previous = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(dir.path))
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         XCTAssertEqual(try ShippedModel.locate().path, dir.appendingPathComponent("Resources/\(ShippedModel.fileName)").path)
     }
 }
