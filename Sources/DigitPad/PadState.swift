@@ -75,12 +75,13 @@ public struct PadState {
         brush = min(max(brush + Float(steps) * Self.brushStep, Self.brushRange.lowerBound), Self.brushRange.upperBound)
     }
 
-    /// Adopts a new window size. When the canvas changes size the drawing is scaled with it; returns true then.
+    /// Adopts a new window size. When the canvas changes size the drawing is scaled by the smaller of the two
+    /// ratios (so it keeps its shape and stays inside) about the top-left corner; returns true then.
     public mutating func relayout(_ newLayout: PadLayout) -> Bool {
-        let oldSide = layout.canvas.width
+        let old = layout.canvas
         layout = newLayout
-        guard newLayout.canvas.width != oldSide else { return false }
-        let scale = Float(newLayout.canvas.width) / Float(oldSide)
+        guard newLayout.canvas.width != old.width || newLayout.canvas.height != old.height else { return false }
+        let scale = min(Float(newLayout.canvas.width) / Float(old.width), Float(newLayout.canvas.height) / Float(old.height))
         func scaled(_ s: Stroke) -> Stroke {
             Stroke(points: s.points.map { InkPoint(x: $0.x * scale, y: $0.y * scale) }, radius: s.radius * scale)
         }

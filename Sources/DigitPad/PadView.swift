@@ -1,4 +1,5 @@
-// Draws one frame: the canvas, the readout (digit, confidence, ten bars, the network's own view) and key hints.
+// Draws one frame: the canvas, the readout (each digit with the image the network read and its confidence, and
+// one digit's ten bars) and the key hints.
 
 import DigitCore
 
@@ -9,23 +10,26 @@ enum PadView {
     static let border: Colour = 0x343845
     static let text: Colour = 0xE6E8EE
     static let dim: Colour = 0x8A90A0
+    static let faint: Colour = 0x3A3E4A
     static let accent: Colour = 0x4FC3F7
     static let unsure: Colour = 0xFFB74D
     static let ink: Colour = 0xFFFFFF
-    /// Below this top probability the pad says it is not sure rather than pretending. (The shipped model is
-    /// trained with label smoothing 0.1, so even a clean digit reads about 91%.)
+    /// Below this top probability the pad says it is not sure rather than pretending.
     static let confidentAbove: Float = 0.65
 
     static func render(_ state: PadState) -> Raster {
         let layout = state.layout
         var frame = Raster(width: layout.width, height: layout.height, fill: background)
         drawCanvas(state, into: &frame)
-        drawReadout(state, into: &frame)
-        let brush = "BRUSH \(Int(state.brush))"
-        frame.text(PadKeys.hints, x: layout.footer.x, y: layout.footer.y + 4, dim)
-        let brushX = layout.footer.maxX - PixelFont.width(of: brush, scale: 2)
-        if brushX > layout.footer.x + PixelFont.width(of: PadKeys.hints, scale: 2) + 16 {
-            frame.text(brush, x: brushX, y: layout.footer.y + 4, dim)
+        drawNumber(state, into: &frame)
+        drawBars(state, into: &frame)
+        if let footer = layout.footer {
+            let brush = "BRUSH \(Int(state.brush))"
+            frame.text(PadKeys.hints, x: footer.x, y: footer.y + 4, dim)
+            let brushX = footer.maxX - PixelFont.width(of: brush, scale: 2)
+            if brushX > footer.x + PixelFont.width(of: PadKeys.hints, scale: 2) + 16 {
+                frame.text(brush, x: brushX, y: footer.y + 4, dim)
+            }
         }
         return frame
     }
@@ -36,43 +40,78 @@ enum PadView {
                    ink: ink, background: 0x000000)
         frame.frame(Rect(x: c.x - 1, y: c.y - 1, width: c.width + 2, height: c.height + 2), border)
         if state.canvas.isEmpty {
-            let hint = "DRAW A DIGIT HERE"
-            frame.text(hint, x: c.x + (c.width - PixelFont.width(of: hint, scale: 2)) / 2, y: c.y + c.height / 2 - 7, 0x3A3E4A)
+            let hint = "WRITE A DIGIT OR A NUMBER HERE"
+            frame.text(hint, x: c.x + (c.width - PixelFont.width(of: hint, scale: 2)) / 2, y: c.y + c.height / 2 - 7,
+                       faint)
         }
     }
 
-    static func drawReadout(_ state: PadState, into frame: inout Raster) {
-        let layout = state.layout, box = layout.digitBox, view = layout.networkView
-        frame.text("READING", x: box.x, y: layout.panel.y, dim)
-        frame.text("INPUT", x: view.x, y: layout.panel.y, dim)
-        frame.fill(box, surface)
-        frame.fill(view, 0x000000)
-        frame.frame(Rect(x: view.x - 1, y: view.y - 1, width: view.width + 2, height: view.height + 2), border)
+    /// Text that fits `width` at the largest of `scales`, or nil.
+    static func fittingScale(_ text: String, width: Int, scales: [Int]) -> Int? {
+        scales.first { PixelFont.width(of: text, scale: $0) <= width }
+    }
 
+    static func drawNumber(_ state: PadState, into frame: inout Raster) {
+        let layout = state.layout, area = layout.number
+        guard area.width > 0, area.height > 0 else { return }
+        frame.text("READING", x: area.x, y: area.y, dim)
         guard let p = state.prediction else {
-            frame.text("?", x: box.x + (box.width - 60) / 2, y: box.y + (box.height - 84) / 2, scale: 12, border)
-            frame.text(state.canvas.isEmpty ? "DRAW A DIGIT" : "READING...", x: box.x, y: box.maxY + 10, dim)
-            for digit in 0..<MNIST.classes { drawBar(digit, probability: nil, top: false, layout: layout, into: &frame) }
+            let cell = layout.digitCell(0, of: 1)
+            frame.text("?", x: cell.x, y: cell.y + 24, scale: 8, border)
+            frame.text(state.canvas.isEmpty ? "DRAW A DIGIT" : "READING...", x: area.x, y: area.maxY - 16, dim)
             return
         }
-        let sure = p.confidence >= confidentAbove
-        let colour = sure ? accent : unsure
-        frame.text("\(p.digit)", x: box.x + (box.width - 60) / 2, y: box.y + (box.height - 84) / 2, scale: 12, colour)
-        let percent = "\(Int((p.confidence * 100).rounded()))%", room = view.x - box.maxX - 12
-        let scale = [4, 3, 2].first { PixelFont.width(of: percent, scale: $0) <= room } ?? 2
-        let textWidth = PixelFont.width(of: percent, scale: scale)
-        frame.text(percent, x: box.maxX + (view.x - box.maxX - textWidth) / 2, y: box.y + (box.height - 7 * scale) / 2 - 8,
-                   scale: scale, colour)
-        let (first, second) = p.reading.topTwo
-        frame.text(sure ? "SURE" : "NOT SURE: \(first) OR \(second)?", x: box.x, y: box.maxY + 10, colour)
-        frame.gray(p.networkImage, width: MNIST.side, height: MNIST.side, in: view, ink: ink, background: 0x000000)
-        for digit in 0..<MNIST.classes {
-            drawBar(digit, probability: p.probabilities[digit], top: digit == p.digit, layout: layout, into: &frame)
+        let digits = [(p.reading, p.networkImage)]
+        for (index, (reading, image)) in digits.enumerated() {
+            drawDigit(reading, image: image, in: layout.digitCell(index, of: digits.count),
+                      thumbnail: layout.showsThumbnails, into: &frame)
         }
     }
 
-    static func drawBar(_ digit: Int, probability: Float?, top: Bool, layout: PadLayout, into frame: inout Raster) {
-        let row = layout.barRow(digit)
+    /// One digit's cell: the image the network read, the digit large, its confidence under it.
+    static func drawDigit(_ reading: DigitReading, image: [Float], in cell: Rect, thumbnail: Bool,
+                          into frame: inout Raster) {
+        let sure = reading.confidence >= confidentAbove, colour = sure ? accent : unsure
+        var y = cell.y + 18
+        if thumbnail {
+            let side = min(56, cell.width - 8)
+            let view = Rect(x: cell.x, y: y, width: side, height: side)
+            frame.gray(image, width: MNIST.side, height: MNIST.side, in: view, ink: ink, background: 0x000000)
+            frame.frame(Rect(x: view.x - 1, y: view.y - 1, width: view.width + 2, height: view.height + 2), border)
+            y = view.maxY + 10
+        }
+        let glyph = sure ? "\(reading.digit)" : "?"
+        let roomY = cell.maxY - y - 22
+        if let scale = [10, 8, 6, 4, 3, 2].first(where: { PixelFont.glyphHeight * $0 <= roomY &&
+                                                      PixelFont.width(of: glyph, scale: $0) <= cell.width - 8 }) {
+            frame.text(glyph, x: cell.x, y: y, scale: scale, colour)
+        }
+        let percent = "\(Int((reading.confidence * 100).rounded()))%"
+        if let scale = fittingScale(percent, width: cell.width - 8, scales: [2, 1]) {
+            frame.text(percent, x: cell.x, y: cell.maxY - 7 * scale, scale: scale, colour)
+        }
+    }
+
+    /// The ten bars of the digit being read, with what the pad makes of it above them.
+    static func drawBars(_ state: PadState, into frame: inout Raster) {
+        guard let bars = state.layout.bars else { return }
+        let reading = state.prediction?.reading
+        if let reading {
+            let sure = reading.confidence >= confidentAbove
+            let (first, second) = reading.topTwo
+            frame.text(sure ? "SURE" : "NOT SURE: \(first) OR \(second)?", x: bars.x, y: bars.y,
+                       sure ? accent : unsure)
+        } else {
+            frame.text("PROBABILITIES", x: bars.x, y: bars.y, dim)
+        }
+        for digit in 0..<MNIST.classes {
+            guard let row = state.layout.barRow(digit) else { continue }
+            drawBar(digit, probability: reading?.probabilities[digit], top: digit == reading?.digit, row: row,
+                    into: &frame)
+        }
+    }
+
+    static func drawBar(_ digit: Int, probability: Float?, top: Bool, row: Rect, into frame: inout Raster) {
         let textY = row.y + (row.height - 14) / 2
         frame.text("\(digit)", x: row.x, y: textY, top ? text : dim)
         let track = Rect(x: row.x + 20, y: row.y + 3, width: row.width - 20 - 56, height: max(4, row.height - 6))

@@ -5,33 +5,60 @@ import XCTest
 @testable import DigitPad
 
 final class PadLayoutTests: XCTestCase {
-    func testDefaultLayoutPutsALargeCanvasTopLeft() {
+    func testDefaultLayoutPutsAWideCanvasTopLeft() {
         let size = PadLayout.defaultSize
         let layout = PadLayout(width: size.width, height: size.height)
         XCTAssertLessThanOrEqual(layout.canvas.x, 20)
         XCTAssertLessThanOrEqual(layout.canvas.y, 20)
-        XCTAssertGreaterThanOrEqual(layout.canvas.width, 280)
-        XCTAssertEqual(layout.canvas.width, layout.canvas.height, "square canvas")
+        XCTAssertGreaterThanOrEqual(layout.canvas.height, 300, "one digit as large as on the old square canvas")
+        XCTAssertGreaterThanOrEqual(layout.canvas.width, 6 * layout.canvas.height / 2, "room for six digits")
+        XCTAssertNotNil(layout.bars)
+        XCTAssertNotNil(layout.footer)
+        XCTAssertTrue(layout.showsThumbnails)
+        XCTAssertGreaterThanOrEqual(layout.number.width, 6 * 64, "six digit cells fit beside the bars")
     }
 
     func testNothingOverlapsAndEverythingFitsAtManySizes() {
-        for (width, height) in [(748, 460), (600, 360), (1200, 900), (2000, 500), (560, 1000)] {
+        for (width, height) in [(1082, 618), (720, 484), (1600, 1200), (2000, 500), (760, 1000), (4000, 3000)] {
             let layout = PadLayout(width: width, height: height)
-            XCTAssertFalse(layout.canvas.intersects(layout.panel), "\(width)x\(height)")
-            XCTAssertFalse(layout.canvas.intersects(layout.footer), "\(width)x\(height)")
-            XCTAssertFalse(layout.digitBox.intersects(layout.networkView), "\(width)x\(height)")
-            XCTAssertGreaterThanOrEqual(layout.panel.width, PadLayout.minimumPanelWidth)
-            for digit in 0..<9 {
-                XCTAssertLessThanOrEqual(layout.barRow(digit).maxY, layout.barRow(digit + 1).y)
+            let name = "\(width)x\(height)"
+            XCTAssertFalse(layout.canvas.intersects(layout.number), name)
+            XCTAssertLessThanOrEqual(layout.canvas.maxX, width, name)
+            XCTAssertLessThanOrEqual(layout.number.maxY, height, name)
+            if let bars = layout.bars {
+                XCTAssertFalse(bars.intersects(layout.number), name)
+                XCTAssertFalse(bars.intersects(layout.canvas), name)
+                XCTAssertLessThanOrEqual(bars.maxX, width, name)
+                for digit in 0..<9 { XCTAssertLessThanOrEqual(layout.barRow(digit)!.maxY, layout.barRow(digit + 1)!.y) }
+                XCTAssertGreaterThanOrEqual(layout.barRow(0)!.height, 16, "bars stay readable, \(name)")
+                XCTAssertLessThanOrEqual(layout.barRow(9)!.maxY, bars.maxY, name)
             }
-            XCTAssertGreaterThan(layout.barRow(0).y, layout.digitBox.maxY)
+            if let footer = layout.footer {
+                XCTAssertFalse(footer.intersects(layout.canvas), name)
+                XCTAssertLessThanOrEqual(footer.maxY, height, name)
+            }
+            for index in 0..<6 {
+                XCTAssertLessThanOrEqual(layout.digitCell(index, of: 6).maxX, layout.number.maxX, name)
+            }
         }
-        let smallest = PadLayout(width: PadLayout.minimumSize.width, height: PadLayout.minimumSize.height)
-        XCTAssertGreaterThanOrEqual(smallest.barRow(0).height, 16, "bars stay readable at the minimum size")
-        XCTAssertLessThanOrEqual(smallest.barRow(9).maxY, smallest.panel.maxY)
-        XCTAssertLessThanOrEqual(smallest.panel.maxX, PadLayout.minimumSize.width)
-        let big = PadLayout(width: 1200, height: 900), small = PadLayout(width: 600, height: 360)
-        XCTAssertGreaterThan(big.canvas.width, small.canvas.width, "the canvas grows with the window")
+        let big = PadLayout(width: 1600, height: 1200), small = PadLayout(width: 720, height: 484)
+        XCTAssertGreaterThan(big.canvas.height, small.canvas.height, "the canvas grows with the window")
+    }
+
+    /// Under the minimum size (a window manager may ignore the hint) parts are dropped instead of clipped, down to
+    /// a single pixel.
+    func testSmallWindowsDegradeInsteadOfClipping() {
+        for (width, height) in [(700, 480), (400, 300), (200, 120), (50, 40), (1, 1)] {
+            let layout = PadLayout(width: width, height: height)
+            let name = "\(width)x\(height)"
+            XCTAssertNil(layout.bars, name)
+            XCTAssertGreaterThan(layout.canvas.width, 0, name)
+            XCTAssertGreaterThan(layout.canvas.height, 0, name)
+            XCTAssertLessThanOrEqual(layout.number.maxY, max(height, layout.canvas.maxY + PadLayout.gap), name)
+            if let footer = layout.footer { XCTAssertLessThanOrEqual(footer.maxY, height, name) }
+            let frame = PadView.render(PadState(layout: layout))
+            XCTAssertEqual(frame.pixels.count, max(width, 1) * max(height, 1), "a frame of the window's size")
+        }
     }
 
     func testKeysMapToActions() {

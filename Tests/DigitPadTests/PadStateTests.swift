@@ -31,7 +31,7 @@ final class PadStateTests: XCTestCase {
 
     func testPressOutsideTheCanvasDrawsNothing() {
         var state = PadState(layout: layout())
-        let panel = state.layout.panel
+        let panel = state.layout.number
         XCTAssertEqual(state.handlePointer(.press(x: panel.x + 5, y: panel.y + 5, button: 1)), .none)
         XCTAssertEqual(state.handlePointer(.motion(x: 100, y: 100)), .none)
         XCTAssertEqual(state.handlePointer(.press(x: 100, y: 100, button: 3)), .none, "only the left button draws")
@@ -48,12 +48,15 @@ final class PadStateTests: XCTestCase {
 
     func testResizingScalesTheDrawing() {
         var state = PadState(layout: layout())
-        draw(&state, from: (50, 50), to: (50, 350))
-        let before = state.canvas.pixels.reduce(0, +) / Float(state.canvas.pixels.count)
-        XCTAssertTrue(state.relayout(PadLayout(width: 1300, height: 900)))
-        XCTAssertGreaterThan(state.canvas.width, 392)
-        let after = state.canvas.pixels.reduce(0, +) / Float(state.canvas.pixels.count)
-        XCTAssertEqual(after, before, accuracy: before * 0.1, "the same share of the canvas is inked")
+        draw(&state, from: (50, 50), to: (50, 300))
+        let before = state.canvas.pixels.reduce(0, +), old = state.layout.canvas
+        XCTAssertTrue(state.relayout(PadLayout(width: 1600, height: 1100)))
+        let new = state.layout.canvas
+        XCTAssertGreaterThan(new.height, old.height)
+        let scale = min(Float(new.width) / Float(old.width), Float(new.height) / Float(old.height))
+        let after = state.canvas.pixels.reduce(0, +)
+        XCTAssertEqual(after, before * scale * scale, accuracy: before * scale * scale * 0.1,
+                       "the drawing keeps its shape, scaled by the smaller ratio")
     }
 
     func testSchedulerShowsOnlyTheNewestResult() {

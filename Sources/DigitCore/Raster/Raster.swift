@@ -63,15 +63,25 @@ public struct Raster: Sendable {
         }
     }
 
-    /// Grayscale coverage (0...1) drawn into `rect`, scaled by nearest neighbour: 0 is `background`, 1 `ink`.
+    /// Grayscale coverage (0...1) drawn into `rect`, scaled by nearest neighbour: 0 is `background`, 1 `ink`,
+    /// and coverage between them is one of 256 blends (a byte's worth, what the screen shows anyway).
     public mutating func gray(_ values: [Float], width w: Int, height h: Int, in rect: Rect, ink: Colour,
                               background: Colour) {
-        guard w > 0, h > 0, rect.width > 0, rect.height > 0 else { return }
-        for y in max(rect.y, 0)..<min(rect.y + rect.height, height) {
-            let sy = (y - rect.y) * h / rect.height
-            for x in max(rect.x, 0)..<min(rect.x + rect.width, width) {
-                let v = values[sy * w + (x - rect.x) * w / rect.width]
-                pixels[y * width + x] = Self.mix(background, ink, v)
+        let x0 = max(rect.x, 0), y0 = max(rect.y, 0)
+        let x1 = min(rect.x + rect.width, width), y1 = min(rect.y + rect.height, height)
+        guard w > 0, h > 0, values.count >= w * h, x0 < x1, y0 < y1 else { return }
+        let levels = (0...255).map { Self.mix(background, ink, Float($0) / 255) }
+        let stride = width
+        let sourceColumns = (x0..<x1).map { ($0 - rect.x) * w / rect.width }
+        values.withUnsafeBufferPointer { v in
+            pixels.withUnsafeMutableBufferPointer { out in
+                for y in y0..<y1 {
+                    let row = ((y - rect.y) * h / rect.height) * w
+                    for (i, sx) in sourceColumns.enumerated() {
+                        let c = v[row + sx]  // NaN draws as background
+                        out[y * stride + x0 + i] = levels[c > 0 ? (c < 1 ? Int(c * 255 + 0.5) : 255) : 0]
+                    }
+                }
             }
         }
     }
