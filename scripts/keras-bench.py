@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""The original Keras MNIST convnet, timed the way `digits bench` times ours, for a side-by-side table.
+"""Our architectures in Keras, timed the way `digits bench` times ours, for a side-by-side comparison.
 
-Needs tensorflow-cpu (`python3 -m pip install tensorflow-cpu`). Synthetic input, like `digits bench`:
-    python3 scripts/keras-baseline.py            # speed only
-    python3 scripts/keras-baseline.py --train DIR  # also train 15 epochs on MNIST in DIR and print test accuracy
+Needs tensorflow-cpu (scripts/compare-keras.sh installs it into a virtual environment of its own and runs both
+sides alternately). Synthetic input, like `digits bench`; prints one JSON object:
+    python3 scripts/keras-bench.py --arch convnet          # the original Keras example
+    python3 scripts/keras-bench.py --arch bnnet            # the same layers as digits' bnnet
+    python3 scripts/keras-bench.py --arch convnet --train DIR  # also train 15 epochs on MNIST in DIR, test accuracy
 """
 import argparse
 import json
@@ -29,6 +31,21 @@ def convnet(keras):
     ])
 
 
+def bnnet(keras):
+    # digits' bnnet (Sources/DigitCore/Network/Architecture.swift), layer for layer.
+    layers = keras.layers
+
+    def conv(filters, padding):
+        return [layers.Conv2D(filters, (3, 3), padding=padding), layers.BatchNormalization(momentum=0.9),
+                layers.ReLU()]
+
+    return keras.Sequential([keras.Input(shape=(28, 28, 1))]
+                            + conv(32, "same") + conv(32, "valid") + [layers.MaxPooling2D((2, 2))]
+                            + conv(64, "valid") + conv(64, "valid") + [layers.MaxPooling2D((2, 2))]
+                            + [layers.Flatten(), layers.Dense(256), layers.BatchNormalization(momentum=0.9),
+                               layers.ReLU(), layers.Dropout(0.4), layers.Dense(10, activation="softmax")])
+
+
 def read_idx(path):
     with open(path, "rb") as f:
         data = f.read()
@@ -41,13 +58,17 @@ def read_idx(path):
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--arch", choices=["convnet", "bnnet"], default="convnet")
     parser.add_argument("--train", metavar="DIR", help="MNIST directory: train 15 epochs and report test accuracy")
     args = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import tensorflow as tf
     from tensorflow import keras
 
-    model = convnet(keras)
-    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    build = {"convnet": convnet, "bnnet": bnnet}[args.arch]
+    model = build(keras)
+    optimizer = keras.optimizers.Adam() if args.arch == "convnet" else keras.optimizers.AdamW(weight_decay=5e-3)
+    model.compile(loss="categorical_crossentropy", optimizer=optimizer, metrics=["accuracy"])
     rng = np.random.default_rng(7)
     x = rng.random((128 * 40, 28, 28, 1), dtype=np.float32)
     y = keras.utils.to_categorical(rng.integers(0, 10, len(x)), 10)
@@ -75,7 +96,7 @@ def main():
         single(batch).numpy()
     infer = 150 * 128 / (time.perf_counter() - start)
 
-    result = {"arch": "keras-convnet", "train_img_per_s": train, "latency_us": latencies[len(latencies) // 2],
+    result = {"arch": "keras-" + args.arch, "tensorflow": tf.__version__, "keras": keras.__version__, "train_img_per_s": train, "latency_us": latencies[len(latencies) // 2],
               "latency_p99_us": latencies[len(latencies) * 99 // 100], "infer_img_per_s": infer,
               "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     if args.train:
@@ -86,7 +107,7 @@ def main():
         ys = keras.utils.to_categorical(read_idx(name("train-labels-idx1-ubyte")), 10)
         xt = read_idx(name("t10k-images-idx3-ubyte")).astype("float32")[..., None] / 255
         yt = keras.utils.to_categorical(read_idx(name("t10k-labels-idx1-ubyte")), 10)
-        model = convnet(keras)
+        model = build(keras)
         model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
         model.fit(xs, ys, batch_size=128, epochs=15, validation_split=0.1, verbose=2)
         result["test_accuracy"] = float(model.evaluate(xt, yt, verbose=0)[1])
