@@ -27,7 +27,7 @@ public enum DigitPadApp {
                                    minimumHeight: PadLayout.minimumSize.height,
                                    title: "digits — draw a digit (\(options.modelDescription))")
         let waker = window.waker
-        let scheduler = PredictionScheduler(work: PadController.recognition(by: classifier),
+        let scheduler = PadScheduler(work: PadController.recognition(by: classifier),
                                             finished: { waker.wake() })
         let controller = PadController(
             state: PadState(layout: PadLayout(width: size.width, height: size.height), brush: options.brushRadius),

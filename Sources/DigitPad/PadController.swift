@@ -4,6 +4,33 @@
 import DigitCore
 import Foundation
 
+/// What recognition is asked about: the finished strokes and the canvas they are drawn on.
+public struct PadDrawing: Sendable {
+    public let strokes: [Stroke]
+    public let canvas: InkCanvas
+}
+
+/// What recognition answers for one drawing.
+public struct PadReading: Sendable, Equatable {
+    public let reading: DigitReading
+    /// The 28x28 image the network read.
+    public let networkImage: [Float]
+}
+
+/// A reading shown in the pad, and which drawing it was.
+public struct Prediction: Equatable, Sendable {
+    /// The request it answers.
+    public let generation: Int
+    public let reading: DigitReading
+    public let networkImage: [Float]
+
+    public var probabilities: [Float] { reading.probabilities }
+    public var digit: Int { reading.digit }
+    public var confidence: Float { reading.confidence }
+}
+
+typealias PadScheduler = PredictionScheduler<PadDrawing, PadReading>
+
 /// Turns window events into drawing, throttled recognition requests, frames and log lines.
 ///
 /// Time is passed in as nanoseconds on one monotonic clock, so tests can drive it. The recognizer runs on the
@@ -15,7 +42,7 @@ final class PadController {
     static let idleMilliseconds = 500
 
     private(set) var state: PadState
-    private let scheduler: PredictionScheduler
+    private let scheduler: PadScheduler
     private let log: PredictionLog
     private var lastRequest: UInt64?
     private var requestPending = false
@@ -25,17 +52,20 @@ final class PadController {
     /// A readout put into the last frame and not yet logged.
     private var shownUnlogged: Prediction?
 
-    init(state: PadState, scheduler: PredictionScheduler, log: PredictionLog) {
+    init(state: PadState, scheduler: PadScheduler, log: PredictionLog) {
         self.state = state
         self.scheduler = scheduler
         self.log = log
     }
 
     /// The pad's recognizer job: preprocessing and one forward pass per drawing.
-    static func recognition(by classifier: DigitClassifying) -> PredictionScheduler.Work {
-        { canvas, width, height in
-            guard let image = DigitPreprocessor.mnistImage(from: canvas, width: width, height: height) else { return nil }
-            return (classifier.probabilities(for: image), image)
+    static func recognition(by classifier: DigitClassifying) -> PadScheduler.Work {
+        { drawing in
+            let canvas = drawing.canvas
+            guard let image = DigitPreprocessor.mnistImage(from: canvas.pixels, width: canvas.width,
+                                                           height: canvas.height) else { return nil }
+            return PadReading(reading: DigitReading(probabilities: classifier.probabilities(for: image)),
+                              networkImage: image)
         }
     }
 
@@ -83,8 +113,10 @@ final class PadController {
     func update(now: UInt64) {
         if requestPending, now >= (lastRequest ?? 0) &+ Self.throttle { request(now: now) }
         if let result = scheduler.takeResult() {
-            state.prediction = result
-            shownUnlogged = result
+            let prediction = Prediction(generation: result.generation, reading: result.output.reading,
+                                        networkImage: result.output.networkImage)
+            state.prediction = prediction
+            shownUnlogged = prediction
             needsFrame = true
         }
     }
@@ -120,8 +152,7 @@ final class PadController {
             scheduler.invalidate()
             state.prediction = nil
         } else {
-            let generation = scheduler.request(canvas: state.canvas.pixels, width: state.canvas.width,
-                                               height: state.canvas.height)
+            let generation = scheduler.request(PadDrawing(strokes: state.strokes, canvas: state.canvas))
             newestRequest = (generation, now)
         }
         lastRequest = now

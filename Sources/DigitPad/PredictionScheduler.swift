@@ -6,35 +6,24 @@ import DigitCore
 import Foundation
 import Synchronization
 
-/// What the network said about one drawing, and which drawing it was.
-public struct Prediction: Equatable, Sendable {
+/// A result and the request it answers.
+public struct Scheduled<Output: Sendable>: Sendable {
     /// The request it answers; results are shown only if this is still the newest.
     public let generation: Int
-    public let reading: DigitReading
-    /// The 28x28 image the network read.
-    public let networkImage: [Float]
-
-    public var probabilities: [Float] { reading.probabilities }
-    public var digit: Int { reading.digit }
-    public var confidence: Float { reading.confidence }
+    public let output: Output
 }
 
-/// Hands drawings to a background queue one at a time. At most one job runs; a request made while it runs
+/// Hands jobs (drawings) to a background queue one at a time. At most one job runs; a request made while it runs
 /// replaces any request still waiting, so the queue never falls behind the pen.
-public final class PredictionScheduler: Sendable {
-    /// `work` runs on the background queue: a canvas in, class probabilities and the network's image out
-    /// (nil for an empty canvas).
-    public typealias Work = @Sendable (_ canvas: [Float], _ width: Int, _ height: Int) -> (probabilities: [Float], image: [Float])?
-
-    private struct Job {
-        let generation: Int, canvas: [Float], width: Int, height: Int
-    }
+public final class PredictionScheduler<Job: Sendable, Output: Sendable>: Sendable {
+    /// `work` runs on the background queue: a job in, its result out (nil when there is nothing to show).
+    public typealias Work = @Sendable (Job) -> Output?
 
     /// Everything the main thread and the queue share, behind one lock.
     private struct Shared {
         var running = false
-        var waiting: Job?
-        var ready: Prediction?
+        var waiting: (generation: Int, job: Job)?
+        var ready: Scheduled<Output>?
         /// The newest generation requested or invalidated; results older than this are dropped.
         var newest = 0
     }
@@ -50,12 +39,12 @@ public final class PredictionScheduler: Sendable {
         self.finished = finished
     }
 
-    /// Asks for a prediction of this drawing; returns its generation.
+    /// Asks for `job` to be done; returns its generation.
     @discardableResult
-    public func request(canvas: [Float], width: Int, height: Int) -> Int {
+    public func request(_ job: Job) -> Int {
         let (generation, start) = shared.withLock { shared in
             shared.newest += 1
-            shared.waiting = Job(generation: shared.newest, canvas: canvas, width: width, height: height)
+            shared.waiting = (shared.newest, job)
             defer { shared.running = true }
             return (shared.newest, !shared.running)
         }
@@ -73,7 +62,7 @@ public final class PredictionScheduler: Sendable {
     }
 
     /// The newest result, if it answers the newest request; taken once.
-    public func takeResult() -> Prediction? {
+    public func takeResult() -> Scheduled<Output>? {
         shared.withLock { shared in
             guard let result = shared.ready else { return nil }
             shared.ready = nil
@@ -83,18 +72,16 @@ public final class PredictionScheduler: Sendable {
 
     private func drain() {
         while true {
-            let next: Job? = shared.withLock { shared in
+            let next: (generation: Int, job: Job)? = shared.withLock { shared in
                 defer { shared.waiting = nil }
                 if shared.waiting == nil { shared.running = false }
                 return shared.waiting
             }
-            guard let job = next else { return }
-            let output = work(job.canvas, job.width, job.height)
+            guard let next else { return }
+            let output = work(next.job)
             shared.withLock { shared in
-                if let output, job.generation == shared.newest {
-                    shared.ready = Prediction(generation: job.generation,
-                                              reading: DigitReading(probabilities: output.probabilities),
-                                              networkImage: output.image)
+                if let output, next.generation == shared.newest {
+                    shared.ready = Scheduled(generation: next.generation, output: output)
                 }
             }
             finished()

@@ -31,7 +31,7 @@ final class PadControllerTests: XCTestCase {
 
     func makeController(_ lines: LogLines, classifier: StubClassifier = StubClassifier()) -> PadController {
         let size = PadLayout.defaultSize
-        let scheduler = PredictionScheduler(work: PadController.recognition(by: classifier), finished: {})
+        let scheduler = PadScheduler(work: PadController.recognition(by: classifier), finished: {})
         var log = PredictionLog(enabled: true)
         log.write = { lines.append($0) }
         return PadController(state: PadState(layout: PadLayout(width: size.width, height: size.height)),

@@ -63,33 +63,32 @@ final class PadStateTests: XCTestCase {
         let started = DispatchSemaphore(value: 0), gate = DispatchSemaphore(value: 0)
         let done = DispatchSemaphore(value: 0)
         let ran = Counter()
-        let scheduler = PredictionScheduler(work: { canvas, _, _ in
-            ran.add(Int(canvas[0]))
-            if canvas[0] == 1 {  // the first drawing is slow: it is still running while the others arrive
+        let scheduler = PredictionScheduler<Float, [Float]>(work: { drawing in
+            ran.add(Int(drawing))
+            if drawing == 1 {  // the first drawing is slow: it is still running while the others arrive
                 started.signal()
                 gate.wait()
             }
-            return ([canvas[0]] + [Float](repeating: 0, count: 9), [])
+            return [drawing] + [Float](repeating: 0, count: 9)
         }, finished: { done.signal() })
-        scheduler.request(canvas: [1], width: 1, height: 1)
+        scheduler.request(1)
         started.wait()
-        scheduler.request(canvas: [2], width: 1, height: 1)          // waits
-        let newest = scheduler.request(canvas: [3], width: 1, height: 1)  // supersedes [2]
+        scheduler.request(2)                                          // waits
+        let newest = scheduler.request(3)                             // supersedes 2
         gate.signal()
         done.wait()                                                  // [1] finished: stale, dropped
         done.wait()                                                  // [3] finished
         let result = scheduler.takeResult()
         XCTAssertEqual(result?.generation, newest)
-        XCTAssertEqual(result?.probabilities.first, 3)
+        XCTAssertEqual(result?.output.first, 3)
         XCTAssertEqual(ran.values, [1, 3], "the superseded drawing never ran")
         XCTAssertNil(scheduler.takeResult(), "a result is taken once")
     }
 
     func testInvalidateDropsResultsOfEarlierDrawings() {
         let done = DispatchSemaphore(value: 0)
-        let scheduler = PredictionScheduler(work: { _, _, _ in ([1] + [Float](repeating: 0, count: 9), []) },
-                                            finished: { done.signal() })
-        scheduler.request(canvas: [1], width: 1, height: 1)
+        let scheduler = PredictionScheduler<Float, Float>(work: { $0 }, finished: { done.signal() })
+        scheduler.request(1)
         done.wait()
         scheduler.invalidate()                                       // the canvas was cleared
         XCTAssertNil(scheduler.takeResult())
