@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what digits needs on a Debian machine and fetches MNIST. Safe to run again: it only does what is missing.
-#   scripts/setup.sh            everything: build libraries, the real-window test tools, the data
+#   scripts/setup.sh            everything: build libraries, the real-window test tools, fonts, the data
 #   DIGITS_SKIP_DATA=1 ...      skip the MNIST download
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(pkg-config libopenblas-dev zlib1g-dev libx11-dev libxext-dev xvfb xdotool imagemagick python3-pip)
+packages=(pkg-config libopenblas-dev zlib1g-dev libx11-dev libxext-dev xvfb xdotool imagemagick python3-pip
+          # Fonts whose letters and symbols become non-digits (scripts/make-nondigits.py): training and held out.
+          fonts-dejavu-core fonts-dejavu-extra fonts-liberation fonts-comic-neue fonts-bwht fonts-humor-sans
+          fonts-freefont-ttf fonts-dkg-handwriting fonts-breip fonts-femkeklaver)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -31,5 +34,6 @@ fi
 
 if [[ -z "${DIGITS_SKIP_DATA:-}" ]]; then
     scripts/fetch-mnist.sh Data/mnist
+    [[ -f Data/nondigits/heldout-glyphs-idx3-ubyte ]] || scripts/make-nondigits.py Data/nondigits
 fi
 echo "setup: ready"

@@ -1,4 +1,5 @@
-// `digits robustness`: accuracy on the test digits shifted, rotated, thickened, thinned, shrunk and speckled.
+// `digits robustness`: accuracy on the test digits shifted, rotated, thickened, thinned, shrunk, speckled and
+// redrawn with the pad's pen.
 
 import ArgumentParser
 import DigitCore

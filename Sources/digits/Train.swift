@@ -18,7 +18,7 @@ extension Digits {
 
             Examples:
               digits train --data Data/mnist --arch convnet --epochs 15 --batch-size 128 --seed 1 --output m.safetensors
-              digits train --data Data/mnist --arch bnnet --output Resources/digits.safetensors
+              digits train --data Data/mnist --arch bnnet --non-digits Data/nondigits --output Resources/digits.safetensors
               digits train --data Data/mnist --arch bnnet --output b.safetensors --resume
             """)
 
@@ -58,6 +58,8 @@ extension Digits {
         @Option(help: "Seed for initialization, the split, shuffling, dropout and augmentation.")
         var seed: UInt64 = 1
 
+        @Option(help: "Also learn 'not a digit' from the glyphs in this directory (scripts/make-nondigits.py) and drawn shapes.")
+        var nonDigits: String?
         @Option(help: "Where to save the trained model.")
         var output = "model.safetensors"
 
@@ -77,7 +79,8 @@ extension Digits {
         }
 
         var settings: TrainingSettings {
-            var s = TrainingSettings(architecture: arch.architecture, seed: seed)
+            var s = TrainingSettings(architecture: nonDigits == nil ? arch.architecture
+                                                                    : arch.architecture.withNotADigitClass(), seed: seed)
             if let epochs { s.recipe.epochs = epochs }
             if let batchSize { s.recipe.batchSize = batchSize }
             if let lr { s.recipe.learningRate = lr }
@@ -97,8 +100,13 @@ extension Digits {
             try AtomicFile.checkWritable(output)
             let training = try LabeledImages.load(.train, from: directory)
             let test = try? LabeledImages.load(.test, from: directory)
+            let nonDigitSource = try nonDigits.map { directory in
+                try NonDigits(glyphFile: URL(fileURLWithPath: directory).appendingPathComponent(NonDigits.trainingGlyphFile),
+                              kind: .glyph, procedural: NonDigitKind.training)
+            }
             let run = try TrainingRun(settings: settings, training: training, test: test, output: output,
-                                      resume: resume, command: CommandLine.arguments.dropFirst().joined(separator: " "))
+                                      resume: resume, command: CommandLine.arguments.dropFirst().joined(separator: " "),
+                                      nonDigits: nonDigitSource)
             try TrainingSession(run: run).start()
         }
     }

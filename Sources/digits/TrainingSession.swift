@@ -29,6 +29,7 @@ struct TrainingSession {
             print("interrupted: checkpoint saved to \(run.checkpointURL.path); continue with --resume")
             throw ExitCode(130)
         }
+        print(String(format: "temperature %.3f (fitted on the validation split)", result.temperature))
         if let test = result.test {
             print(String(format: "test accuracy %.2f%% (%d of %d)", test.accuracy * 100, test.correct, test.count))
         }

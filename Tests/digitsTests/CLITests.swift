@@ -11,6 +11,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(plain.settings.recipe.epochs, Architecture.bnnet.recipe.epochs)
         XCTAssertEqual(plain.settings.recipe.schedule, Architecture.bnnet.recipe.schedule)
         XCTAssertTrue(plain.settings.recipe.augment)
+        XCTAssertEqual(plain.settings.architecture.classes, MNIST.classes)
+        let learning = try XCTUnwrap(Digits.parseAsRoot(["train", "--arch", "bnnet", "--non-digits", "n"]) as? Digits.Train)
+        XCTAssertEqual(learning.settings.architecture.classes, MNIST.classes + 1)
 
         let custom = try XCTUnwrap(Digits.parseAsRoot([
             "train", "--data", "d", "--arch", "convnet", "--epochs", "3", "--batch-size", "64", "--lr", "0.01",
@@ -32,6 +35,9 @@ final class CLITests: XCTestCase {
             ["train", "--augment", "maybe"], ["train", "--validation-split", "1.5"], ["train", "--threads", "0"],
             ["eval"], ["eval", "--data", "d", "--images", "i", "--labels", "l"], ["eval", "--images", "i"],
             ["predict"], ["bench", "--arch", "nope"], ["robustness", "--minimum", "2"], ["frobnicate"],
+            ["eval", "--data", "d", "--non-digits", "n"], ["eval", "--data", "d", "--split", "tuning"],
+            ["eval", "--non-digits", "n", "--split", "validation"], ["eval", "--split", "sideways", "--data", "d"],
+            ["train", "--non-digits"],
         ]
         for arguments in silly {
             XCTAssertThrowsError(try Digits.parseAsRoot(arguments), "\(arguments)") { error in
@@ -44,6 +50,8 @@ final class CLITests: XCTestCase {
     func testEvalAcceptsEitherSource() throws {
         XCTAssertNoThrow(try Digits.parseAsRoot(["eval", "--data", "Data/mnist", "--json"]))
         XCTAssertNoThrow(try Digits.parseAsRoot(["eval", "--images", "i", "--labels", "l", "--preprocess"]))
+        XCTAssertNoThrow(try Digits.parseAsRoot(["eval", "--data", "d", "--split", "validation", "--seed", "1"]))
+        XCTAssertNoThrow(try Digits.parseAsRoot(["eval", "--non-digits", "n", "--split", "tuning", "--report", "r"]))
     }
 
     func testEveryCommandHasHelpWithExamples() {

@@ -1,5 +1,5 @@
-// Pictures of an evaluation: the confusion matrix as a heat map, and a gallery of the misread digits with what the
-// network said and what they are.
+// Pictures of an evaluation: the confusion matrix as a heat map, a gallery of the misread digits with what the
+// network said and what they are, and the reliability diagram.
 
 import Foundation
 
@@ -11,13 +11,15 @@ public enum Report {
     static let wrong: Colour = 0xF06E5A
     static let right: Colour = 0x6EC88C
 
-    /// Writes `confusion.png` and `misread.png` into `directory`.
+    /// Writes `confusion.png`, `misread.png` and `reliability.png` into `directory`.
     public static func write(_ evaluation: Evaluation, images: LabeledImages, to directory: URL,
                              maxMisread: Int = 200) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try confusionImage(evaluation).writePNG(to: directory.appendingPathComponent("confusion.png"))
         try gallery(evaluation, images: images, limit: maxMisread)
             .writePNG(to: directory.appendingPathComponent("misread.png"))
+        try ReliabilityDiagram.image(bins: evaluation.calibrationBins, ece: evaluation.expectedCalibrationError)
+            .writePNG(to: directory.appendingPathComponent("reliability.png"))
     }
 
     /// Rows are true digits, columns predictions; a cell's brightness is its share of the row, the diagonal
@@ -53,8 +55,8 @@ public enum Report {
 
     /// Up to `limit` misread digits, each labelled `predicted/true` (red, then green).
     static func gallery(_ evaluation: Evaluation, images: LabeledImages, limit: Int) -> Raster {
-        let wrongIndices = evaluation.predictions.indices
-            .filter { evaluation.predictions[$0].digit != Int(images.labels[$0]) }.prefix(limit)
+        let wrongIndices = evaluation.readings.indices
+            .filter { evaluation.readings[$0].digit != Int(evaluation.labels[$0]) }.prefix(limit)
         let tile = MNIST.side * zoom + margin, caption = 18, columns = 20
         let rows = max(1, (wrongIndices.count + columns - 1) / columns)
         var image = Raster(width: columns * tile + margin, height: rows * (tile + caption) + margin, fill: background)
@@ -65,8 +67,8 @@ public enum Report {
                        in: Rect(x: x0, y: y0, width: MNIST.side * zoom, height: MNIST.side * zoom),
                        ink: 0xFFFFFF, background: 0x000000)
             let captionY = y0 + MNIST.side * zoom + 3
-            image.text("\(evaluation.predictions[index].digit)", x: x0 + 14, y: captionY, scale: 2, wrong)
-            image.text("\(images.labels[index])", x: x0 + 30, y: captionY, scale: 2, right)
+            image.text("\(evaluation.readings[index].digit)", x: x0 + 14, y: captionY, scale: 2, wrong)
+            image.text("\(evaluation.labels[index])", x: x0 + 30, y: captionY, scale: 2, right)
         }
         return image
     }

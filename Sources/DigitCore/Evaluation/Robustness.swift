@@ -1,5 +1,5 @@
 // The robustness table: the test digits redrawn as people draw them (shifted, rotated, thick, thin, small,
-// speckled), each scored through the pad's preprocessing.
+// speckled, redrawn with the pad's pen), each scored through the pad's preprocessing.
 
 import Foundation
 

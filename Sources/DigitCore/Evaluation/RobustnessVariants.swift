@@ -1,9 +1,10 @@
 // The drawings people produce, built from the MNIST test digits: each variant distorts a test image the way
-// a real hand-drawn digit differs from MNIST, so accuracy can be reported per kind of distortion.
+// a real hand-drawn digit differs from MNIST (down to being redrawn with the pad's pen), so accuracy can be
+// reported per kind of distortion.
 
 /// One kind of distortion applied to MNIST test images to measure robustness.
 public enum RobustnessVariant: String, CaseIterable, Sendable {
-    case original, shifted, rotated, thick, thin, shrunk, speckled
+    case original, shifted, rotated, thick, thin, shrunk, speckled, strokes
 
     /// Whole-pixel shifts whose length lies in this range (3 or 4 px: a person drawing off-centre).
     static let shiftLength: ClosedRange<Float> = 3...4
@@ -42,6 +43,7 @@ public enum RobustnessVariant: String, CaseIterable, Sendable {
         case .thin: return "strokes thinned by about one erosion step"
         case .shrunk: return "shrunk to 55-65% about the centre"
         case .speckled: return "3-5% of pixels set to random ink"
+        case .strokes: return "redrawn as pen strokes 1-4 px wide"
         }
     }
 
@@ -74,6 +76,9 @@ public enum RobustnessVariant: String, CaseIterable, Sendable {
         case .speckled:
             let fraction = rng.uniform(Self.speckleFraction.lowerBound, Self.speckleFraction.upperBound)
             ImageTransforms.speckle(&pixels, width: side, height: side, fraction: fraction, rng: &rng)
+        case .strokes:
+            let width = rng.uniform(StrokeRedraw.widthRange.lowerBound, StrokeRedraw.widthRange.upperBound)
+            pixels = StrokeRedraw.redraw(pixels, width: side, height: side, penWidth: width) ?? pixels
         }
         return pixels.map { UInt8(min(max($0 * Self.fullInk, 0), Self.fullInk).rounded()) }
     }

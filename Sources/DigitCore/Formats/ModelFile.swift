@@ -18,6 +18,10 @@ public enum ModelFile {
         public static let layers = "layers", parameters = "parameters", training = "training"
         public static let validationAccuracy = "validation_accuracy", testAccuracy = "test_accuracy"
         public static let trainingSeconds = "training_seconds", command = "command"
+        /// Output classes: 10, or 11 with "not a digit" last (absent in older files: 10).
+        public static let classes = "classes"
+        /// The calibration temperature `Network.predict` divides the logits by (absent in older files: 1).
+        public static let temperature = "temperature"
         public static let position = "checkpoint_position", history = "checkpoint_history"
         /// Seconds of training before the checkpoint was written, so a resumed run records its whole time.
         public static let elapsed = "checkpoint_seconds"
@@ -32,6 +36,8 @@ public enum ModelFile {
         meta[Key.architecture] = network.architecture.name
         meta[Key.layers] = network.architecture.summaryLines.joined(separator: "; ")
         meta[Key.parameters] = "\(network.parameterCount)"
+        meta[Key.classes] = "\(network.architecture.classes)"
+        meta[Key.temperature] = "\(network.temperature)"
         precondition(extra.allSatisfy { $0.name.hasPrefix(extraPrefix) }, "extra tensors are named '\(extraPrefix)...'")
         let tensors = network.allTensors.map { NamedTensor(name: $0.name, shape: $0.shape, values: $0.value.array) }
         return SafeTensorsFile(metadata: meta, tensors: tensors + extra)
@@ -60,10 +66,22 @@ public enum ModelFile {
             throw ModelFileError("\(name): model format version \(meta[Key.version] ?? "missing") is not supported (this program reads version \(version))")
         }
         let archName = meta[Key.architecture] ?? "missing"
-        guard let architecture = Architecture.named(archName) else {
+        guard let named = Architecture.named(archName) else {
             throw ModelFileError("\(name): unknown architecture '\(archName)'; this program knows \(Architecture.all.map(\.name).joined(separator: ", "))")
         }
+        let architecture: Architecture
+        switch meta[Key.classes] {
+        case nil, "\(MNIST.classes)": architecture = named
+        case "\(MNIST.classes + 1)": architecture = named.withNotADigitClass()
+        case let other?:
+            throw ModelFileError("\(name): \(other) classes; a model has \(MNIST.classes) digits, optionally plus 'not a digit'")
+        }
+        let temperatureText = meta[Key.temperature] ?? "1"
+        guard let temperature = Float(temperatureText), temperature.isFinite, temperature > 0 else {
+            throw ModelFileError("\(name): temperature '\(temperatureText)' is not a positive number")
+        }
         let network = Network(architecture: architecture)
+        network.temperature = temperature
         let stored = Dictionary(file.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for p in network.allTensors {
             guard let tensor = stored[p.name] else {

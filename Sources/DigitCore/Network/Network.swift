@@ -2,9 +2,13 @@
 
 import Foundation
 
-/// Layers applied in order to `[N, 1, 28, 28]` images, ending in ten class scores (logits).
+/// Layers applied in order to `[N, 1, 28, 28]` images, ending in class scores (logits): the ten digits, and "not a
+/// digit" when the architecture has that class.
 public final class Network {
     public let architecture: Architecture
+    /// Temperature scaling (Guo et al. 2017): probabilities are `softmax(logits / temperature)`. 1 until a trained
+    /// model is calibrated (`Calibration.fitTemperature`); it changes confidences, never which class wins.
+    public var temperature: Float = 1
     /// The recipe's layers, in order; parameters and names come from these.
     public let layers: [Layer]
     /// What `forward` and `backward` run: the layers, with some neighbours joined into one stage.
@@ -65,19 +69,33 @@ public final class Network {
 
     public func zeroGradients() { parameters.forEach { $0.zeroGrad() } }
 
-    /// Class probabilities `[N, 10]` for `count` images of `MNIST.pixels` floats in [0, 1].
+    /// Calibrated class probabilities `[N, K]` (K = `architecture.classes`) for `count` images of `MNIST.pixels`
+    /// floats in [0, 1]: `softmax(logits / temperature)`.
     public func predict(_ images: UnsafePointer<Float>, count: Int) -> [Float] {
-        inputTensor.reshape([count, 1, MNIST.side, MNIST.side])
-        inputTensor.data.update(from: images, count: count * MNIST.pixels)
-        let logits = forward(inputTensor, mode: .inference)
+        let logits = inferLogits(images, count: count)
+        if temperature != 1 {
+            let inverse = 1 / temperature
+            for i in 0..<logits.count { logits.data[i] *= inverse }
+        }
         probabilities.reshape(logits.shape)
         SoftmaxCrossEntropy.softmax(logits.data, rows: count, classes: logits.perSample, into: probabilities.data)
         return probabilities.array
     }
+
+    /// The raw class scores `[N, K]` before temperature and softmax, for fitting the temperature.
+    public func logits(_ images: UnsafePointer<Float>, count: Int) -> [Float] {
+        inferLogits(images, count: count).array
+    }
+
+    private func inferLogits(_ images: UnsafePointer<Float>, count: Int) -> Tensor {
+        inputTensor.reshape([count, 1, MNIST.side, MNIST.side])
+        inputTensor.data.update(from: images, count: count * MNIST.pixels)
+        return forward(inputTensor, mode: .inference)
+    }
 }
 
 extension Network {
-    /// Class probabilities for one image of `MNIST.pixels` floats in [0, 1].
+    /// Calibrated class probabilities for one image of `MNIST.pixels` floats in [0, 1].
     public func probabilities(for image: [Float]) -> [Float] {
         precondition(image.count == MNIST.pixels, "expected \(MNIST.pixels) pixels, got \(image.count)")
         return image.withUnsafeBufferPointer { predict($0.baseAddress!, count: 1) }

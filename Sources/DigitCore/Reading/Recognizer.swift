@@ -6,8 +6,16 @@ import Synchronization
 public protocol DigitClassifying: Sendable {
     /// Class probabilities for one image.
     /// - Parameter image: `MNIST.pixels` floats, row-major, 0 = background and 1 = full ink (white on black).
-    /// - Returns: `MNIST.classes` probabilities that sum to 1.
+    /// - Returns: `MNIST.classes` digit probabilities, followed by the not-a-digit probability when the model
+    ///   has that class; calibrated, summing to 1 (`DigitReading(probabilities:)` reads them).
     func probabilities(for image: [Float]) -> [Float]
+}
+
+extension DigitClassifying {
+    /// The reading of one 28x28 image, with its status.
+    public func reading(for image: [Float]) -> DigitReading {
+        DigitReading(probabilities: probabilities(for: image))
+    }
 }
 
 /// A network shared between threads: each question holds the network's lock for one forward pass, so the pad's
@@ -21,10 +29,4 @@ public final class Recognizer: DigitClassifying {
     public func probabilities(for image: [Float]) -> [Float] {
         network.withLock { $0.probabilities(for: image) }
     }
-
-    /// The reading of one 28x28 image.
-    public func reading(for image: [Float]) -> DigitReading {
-        DigitReading(probabilities: probabilities(for: image))
-    }
-
 }

@@ -57,6 +57,15 @@ public enum SeedStream {
     public static func augmentation(step: Int) -> UInt64 { 0x1_0000_0000 + UInt64(step) }
     /// One training step's dropout masks.
     public static func dropout(step: Int) -> UInt64 { 0x2_0000_0000 + UInt64(step) }
+    /// Which places of one training step's batch get a non-digit, a drawn style or a stroke redraw, and how each
+    /// is drawn.
+    public static func composition(step: Int) -> UInt64 { 0x3_0000_0000 + UInt64(step) }
+    /// Non-digits drawn to choose the status thresholds (the training generators, never drawn by training).
+    public static let nonDigitTuning: UInt64 = 0x80
+    /// The held-out non-digits that are only ever scored.
+    public static let heldOutNonDigits: UInt64 = 0x81
+    /// The styled digits scored to check the styles MNIST lacks.
+    public static let heldOutStyles: UInt64 = 0x82
 }
 
 extension SplitMix64 {

@@ -11,7 +11,8 @@ public struct TrainingSettings: Sendable {
     public var architecture: Architecture
     public var recipe: TrainingRecipe
     /// Fraction of the training images held out for validation.
-    public var validationFraction: Float = 0.1
+    public var validationFraction: Float = defaultValidationFraction
+    public static let defaultValidationFraction: Float = 0.1
     /// Use only this many training images (before the split); nil for all.
     public var limit: Int?
     public var seed: UInt64
@@ -29,6 +30,8 @@ public struct TrainingSettings: Sendable {
          "schedule": recipe.schedule.rawValue, "weight_decay": "\(recipe.weightDecay)",
          "label_smoothing": "\(recipe.labelSmoothing)",
          "augment": recipe.augment ? "\(recipe.augmentation)" : "off",
+         "stroke_redraw": "\(recipe.strokeRedraw)", "styles": "\(recipe.styles)",
+         "non_digits": architecture.classes > MNIST.classes ? "\(recipe.nonDigits)" : "off",
          "validation_fraction": "\(validationFraction)", "seed": "\(seed)", "limit": limit.map(String.init) ?? "none"]
     }
 }
@@ -71,30 +74,45 @@ public final class Trainer {
     public private(set) var history: [EpochReport] = []
 
     private let data: LabeledImages
-    private let trainIndices: [Int], validationIndices: [Int]
+    /// Where non-digits come from, for a network with the "not a digit" class.
+    private let nonDigits: NonDigits?
+    private let trainIndices: [Int]
+    /// The held-out training images, by index, in order.
+    public let validationIndices: [Int]
     private let loss: SoftmaxCrossEntropy
     private let batchInput = Tensor(shape: [0]), raw = Tensor(shape: [0])
     private let probabilities = Tensor(shape: [0]), dLogits = Tensor(shape: [0])
     private var labels: [UInt8] = []
 
-    public init(network: Network, settings: TrainingSettings, data: LabeledImages) throws {
+    /// - Parameter nonDigits: required when the architecture has the "not a digit" class, and used only then.
+    public init(network: Network, settings: TrainingSettings, data: LabeledImages, nonDigits: NonDigits? = nil) throws {
         guard data.rows == MNIST.side, data.cols == MNIST.side else {
             throw TrainingError("images are \(data.rows)x\(data.cols), the network reads \(MNIST.side)x\(MNIST.side)")
+        }
+        let learnsNonDigits = settings.architecture.classes > MNIST.classes
+        guard !learnsNonDigits || nonDigits != nil else {
+            throw TrainingError("a network with a 'not a digit' class needs non-digits to learn it from")
         }
         self.network = network
         self.settings = settings
         self.data = data
+        self.nonDigits = learnsNonDigits ? nonDigits : nil
         loss = SoftmaxCrossEntropy(labelSmoothing: settings.recipe.labelSmoothing)
         optimizer = Adam(parameters: network.parameters, learningRate: settings.recipe.learningRate,
                          weightDecay: settings.recipe.weightDecay)
-        var rng = SplitMix64(seed: settings.seed, stream: SeedStream.validationSplit)
-        let all = Array(0..<min(data.count, settings.limit ?? data.count)).shuffled(using: &rng)
-        let held = Int(Float(all.count) * settings.validationFraction)
-        validationIndices = Array(all.suffix(held)).sorted()
-        trainIndices = Array(all.dropLast(held)).sorted()
+        (trainIndices, validationIndices) = Self.split(count: min(data.count, settings.limit ?? data.count),
+                                                       fraction: settings.validationFraction, seed: settings.seed)
         guard trainIndices.count >= settings.recipe.batchSize else {
             throw TrainingError("only \(trainIndices.count) training images for batches of \(settings.recipe.batchSize)")
         }
+    }
+
+    /// The seeded split of `count` images into training and validation indices, each in order.
+    public static func split(count: Int, fraction: Float, seed: UInt64) -> (training: [Int], validation: [Int]) {
+        var rng = SplitMix64(seed: seed, stream: SeedStream.validationSplit)
+        let all = Array(0..<count).shuffled(using: &rng)
+        let held = Int(Float(all.count) * fraction)
+        return (Array(all.dropLast(held)).sorted(), Array(all.suffix(held)).sorted())
     }
 
     public var trainingCount: Int { trainIndices.count }
@@ -157,6 +175,7 @@ public final class Trainer {
         let n = indices.count
         let target = settings.recipe.augment ? raw : batchInput
         fill(target, labels: &labels, from: indices)
+        compose(target, step: step)
         if settings.recipe.augment {
             batchInput.reshape(raw.shape)
             var rng = SplitMix64(seed: settings.seed, stream: SeedStream.augmentation(step: step))
@@ -183,6 +202,50 @@ public final class Trainer {
                 let src = pixels.baseAddress! + index * MNIST.pixels, dst = tensor.data + row * MNIST.pixels
                 for i in 0..<MNIST.pixels { dst[i] = MNIST.intensity(src[i]) }
                 labels.append(data.labels[index])
+            }
+        }
+    }
+
+    /// What one place of a batch holds.
+    private enum Place { case digit, redrawn, styled(DigitStyle), nonDigit }
+
+    /// Replaces some of the batch's images, drawn from the step's own stream: non-digits (labelled "not a digit"),
+    /// digits in the styles MNIST lacks, and digits redrawn as pen strokes. The places are chosen in order, then
+    /// drawn in parallel, each from its own generator, so the worker count does not change them.
+    private func compose(_ tensor: Tensor, step: Int) {
+        let recipe = settings.recipe
+        let nonDigitShare = nonDigits == nil ? 0 : recipe.nonDigits
+        guard nonDigitShare + recipe.styles + recipe.strokeRedraw > 0 else { return }
+        var rng = SplitMix64(seed: settings.seed, stream: SeedStream.composition(step: step))
+        let places: [Place] = labels.indices.map { _ in
+            let coin = rng.nextUnit(), pick = Int(rng.next() % UInt64(DigitStyle.allCases.count))
+            if coin < nonDigitShare { return .nonDigit }
+            if coin < nonDigitShare + recipe.styles { return .styled(DigitStyle.allCases[pick]) }
+            if coin < nonDigitShare + recipe.styles + recipe.strokeRedraw { return .redrawn }
+            return .digit
+        }
+        for (row, place) in places.enumerated() {
+            switch place {
+            case .nonDigit: labels[row] = UInt8(Architecture.notADigitClass)
+            case let .styled(style): labels[row] = style.digit
+            case .digit, .redrawn: break
+            }
+        }
+        let nonDigits = self.nonDigits, pixels = MNIST.pixels, data = tensor.data
+        Parallel.forSlices(places.count) { rows, _ in
+            for row in rows {
+                var generator = rng.derived(UInt64(row))
+                let penWidth = generator.uniform(StrokeRedraw.widthRange.lowerBound, StrokeRedraw.widthRange.upperBound)
+                let image: [Float]?
+                switch places[row] {
+                case .digit: continue
+                case .nonDigit: image = nonDigits?.image(&generator).image
+                case let .styled(style): image = style.image(penWidth: penWidth, &generator)
+                case .redrawn:
+                    let original = Array(UnsafeBufferPointer(start: data + row * pixels, count: pixels))
+                    image = StrokeRedraw.redraw(original, width: MNIST.side, height: MNIST.side, penWidth: penWidth)
+                }
+                if let image { (data + row * pixels).update(from: image, count: pixels) }
             }
         }
     }

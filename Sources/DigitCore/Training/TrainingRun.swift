@@ -11,6 +11,8 @@ public struct TrainingResult: Sendable {
     public let validationAccuracy: Float?
     /// The final model on the test set, when one was given.
     public let test: Evaluation?
+    /// The calibration temperature fitted on the validation split (1 without one).
+    public let temperature: Float
 }
 
 /// A training run writing its model to `output` and its checkpoint beside it (`Checkpoint.url(for:)`).
@@ -22,6 +24,7 @@ public final class TrainingRun {
     /// Where a resumed run continues, or nil for a fresh run.
     public let resumedAt: TrainingPosition?
     private let test: LabeledImages?
+    private let training: LabeledImages
     private var metadata: [String: String]
     /// Seconds spent before this session (from the checkpoint).
     private let earlierSeconds: Double
@@ -29,8 +32,9 @@ public final class TrainingRun {
     /// Prepares a run, checking first that the model and its checkpoint can be written. With `resume`, the
     /// network, optimizer and position come from the checkpoint, which must be of the same architecture.
     /// - Parameter command: recorded in the model's metadata.
+    /// - Parameter nonDigits: where non-digits come from when the architecture has the "not a digit" class.
     public init(settings: TrainingSettings, training: LabeledImages, test: LabeledImages?, output: URL,
-                resume: Bool, command: String) throws {
+                resume: Bool, command: String, nonDigits: NonDigits? = nil) throws {
         self.settings = settings
         self.output = output
         self.test = test
@@ -42,7 +46,8 @@ public final class TrainingRun {
         guard resume else {
             let network = Network(architecture: settings.architecture)
             network.initialize(seed: settings.seed)
-            trainer = try Trainer(network: network, settings: settings, data: training)
+            trainer = try Trainer(network: network, settings: settings, data: training, nonDigits: nonDigits)
+            self.training = training
             resumedAt = nil
             earlierSeconds = 0
             return
@@ -54,7 +59,8 @@ public final class TrainingRun {
         guard loaded.network.architecture == settings.architecture else {
             throw TrainingError("the checkpoint is a \(loaded.network.architecture.name), not a \(settings.architecture.name)")
         }
-        trainer = try Trainer(network: loaded.network, settings: settings, data: training)
+        trainer = try Trainer(network: loaded.network, settings: settings, data: training, nonDigits: nonDigits)
+        self.training = training
         try Checkpoint.restoreOptimizer(of: trainer, from: loaded.file, name: checkpointURL.lastPathComponent)
         trainer.resume(from: loaded.position, history: loaded.history)
         resumedAt = loaded.position
@@ -75,6 +81,7 @@ public final class TrainingRun {
             try Checkpoint.save(trainer, metadata: meta, to: checkpointURL)
         })
         guard outcome == .finished else { return nil }
+        let temperature = calibrate()
         let total = seconds
         metadata[ModelFile.Key.trainingSeconds] = String(format: "%.0f", total)
         let validation = trainer.history.last?.validationAccuracy
@@ -83,6 +90,25 @@ public final class TrainingRun {
         if let evaluation { metadata[ModelFile.Key.testAccuracy] = String(format: "%.4f", evaluation.accuracy) }
         try ModelFile.save(trainer.network, metadata: metadata, to: output)
         try? FileManager.default.removeItem(at: checkpointURL)
-        return TrainingResult(seconds: total, validationAccuracy: validation, test: evaluation)
+        return TrainingResult(seconds: total, validationAccuracy: validation, test: evaluation,
+                              temperature: temperature)
+    }
+
+    /// Fits the network's temperature on the validation split (temperature scaling: the one value that minimizes
+    /// the validation digits' negative log-likelihood) and sets it; returns it.
+    private func calibrate() -> Float {
+        let network = trainer.network, indices = trainer.validationIndices
+        guard !indices.isEmpty else { return network.temperature }
+        let classes = network.architecture.classes, batchSize = 500
+        var logits: [Float] = []
+        logits.reserveCapacity(indices.count * classes)
+        for start in stride(from: 0, to: indices.count, by: batchSize) {
+            let members = indices[start..<min(start + batchSize, indices.count)]
+            let batch = members.flatMap { training.floatImage($0) }
+            logits += batch.withUnsafeBufferPointer { network.logits($0.baseAddress!, count: members.count) }
+        }
+        network.temperature = Calibration.fitTemperature(logits: logits, classes: classes,
+                                                         labels: indices.map { training.labels[$0] })
+        return network.temperature
     }
 }

@@ -95,4 +95,46 @@ final class ModelFileTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("not a training checkpoint"), "\(error)")
         }
     }
+
+    func testTemperatureAndTheNotADigitClassSurviveTheRoundTrip() throws {
+        let network = trainedLookingNetwork(Architecture.bnnet.withNotADigitClass())
+        network.temperature = 0.625
+        let url = directory.appendingPathComponent("eleven.safetensors")
+        try ModelFile.save(network, to: url)
+        let (loaded, metadata) = try ModelFile.load(from: url)
+        XCTAssertEqual(loaded.temperature, 0.625)
+        XCTAssertEqual(loaded.architecture.classes, MNIST.classes + 1)
+        XCTAssertEqual(metadata[ModelFile.Key.classes], "11")
+        let images = randomTensor([2, MNIST.pixels], seed: 15).array.map(abs)
+        let expected = images.withUnsafeBufferPointer { network.predict($0.baseAddress!, count: 2) }
+        XCTAssertEqual(images.withUnsafeBufferPointer { loaded.predict($0.baseAddress!, count: 2) }, expected)
+        XCTAssertEqual(expected.count, 2 * (MNIST.classes + 1))
+    }
+
+    func testAFileWithoutTemperatureOrClassesIsATenClassModelAtTemperatureOne() throws {
+        var older = ModelFile.contents(of: trainedLookingNetwork(.convnet))
+        older.metadata[ModelFile.Key.temperature] = nil
+        older.metadata[ModelFile.Key.classes] = nil
+        let url = directory.appendingPathComponent("older.safetensors")
+        try older.write(to: url)
+        let (loaded, _) = try ModelFile.load(from: url)
+        XCTAssertEqual(loaded.temperature, 1)
+        XCTAssertEqual(loaded.architecture.classes, MNIST.classes)
+    }
+
+    func testRefusesABadTemperatureOrClassCount() throws {
+        let good = ModelFile.contents(of: trainedLookingNetwork(.convnet))
+        for bad in ["0", "-2", "warm", "nan"] {
+            var file = good
+            file.metadata[ModelFile.Key.temperature] = bad
+            try assertRefused(file, mentioning: "temperature")
+        }
+        var twelve = good
+        twelve.metadata[ModelFile.Key.classes] = "12"
+        try assertRefused(twelve, mentioning: "12 classes")
+        // Eleven classes promised, ten stored: the last layer's shape gives it away.
+        var mismatched = good
+        mismatched.metadata[ModelFile.Key.classes] = "11"
+        try assertRefused(mismatched, mentioning: "shape")
+    }
 }

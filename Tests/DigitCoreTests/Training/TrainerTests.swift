@@ -71,4 +71,35 @@ final class TrainerTests: XCTestCase {
         let data = LabeledImages(count: 1, rows: 8, cols: 8, pixels: [UInt8](repeating: 0, count: 64), labels: [0])
         XCTAssertThrowsError(try Trainer(network: Network(architecture: .convnet), settings: settings(), data: data))
     }
+
+    func testLearningNotADigitIsReproducibleAndLabelsTheNonDigits() throws {
+        var s = settings(epochs: 1)
+        s.architecture = Architecture.convnet.withNotADigitClass()
+        s.recipe.nonDigits = 0.2
+        s.recipe.styles = 0.1
+        s.recipe.strokeRedraw = 0.2
+        let data = syntheticSet(count: 200, seed: 5)
+        func run() throws -> Trainer {
+            let network = Network(architecture: s.architecture)
+            network.initialize(seed: s.seed)
+            let trainer = try Trainer(network: network, settings: s, data: data,
+                                      nonDigits: NonDigits(kinds: NonDigitKind.training))
+            _ = try trainer.run(progress: { _ in }, epochEnded: { _ in }, shouldStop: { false }, checkpoint: {})
+            return trainer
+        }
+        let first = try run(), second = try run()
+        XCTAssertEqual(weights(first.network), weights(second.network))
+        XCTAssertEqual(first.network.architecture.classes, MNIST.classes + 1)
+        // Without non-digits to learn from, an eleven-class run cannot start.
+        XCTAssertThrowsError(try Trainer(network: Network(architecture: s.architecture), settings: s, data: data))
+    }
+
+    func testValidationSplitIsSeededAndDisjoint() {
+        let (training, validation) = Trainer.split(count: 100, fraction: 0.1, seed: 7)
+        XCTAssertEqual(validation.count, 10)
+        XCTAssertEqual(Set(training).union(validation), Set(0..<100))
+        XCTAssertTrue(Set(training).isDisjoint(with: validation))
+        XCTAssertEqual(Trainer.split(count: 100, fraction: 0.1, seed: 7).validation, validation)
+        XCTAssertNotEqual(Trainer.split(count: 100, fraction: 0.1, seed: 8).validation, validation)
+    }
 }

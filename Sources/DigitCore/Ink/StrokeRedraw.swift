@@ -1,0 +1,115 @@
+// Redraws an image as pen strokes: thin its ink to a one-pixel skeleton, then draw the skeleton with the pad's own
+// round pen (`InkCanvas`) at a chosen width, and preprocess the result as the pad does. Training uses it to show
+// the network drawings as the pad makes them (digits and non-digits alike); robustness scores it.
+
+import Foundation
+
+/// Skeletons and their redrawing.
+public enum StrokeRedraw {
+    /// Ink at or above this coverage is part of the shape being thinned.
+    static let inkThreshold: Float = 0.5
+    /// Side of the canvas skeletons are redrawn on, as the pad's drawings are larger than 28x28.
+    public static let canvasSide = 64
+    /// Pen widths, in pixels of the final 28x28 image, that `widthRange` draws from (the robustness variant).
+    public static let widthRange: ClosedRange<Float> = 1...4
+
+    /// The skeleton of the ink in `pixels` (`width` x `height`, coverage 0...1), as the centres of its pixels:
+    /// Zhang-Suen thinning (Zhang and Suen 1984) of the pixels at or above `inkThreshold`.
+    public static func skeleton(_ pixels: [Float], width: Int, height: Int) -> [InkPoint] {
+        precondition(pixels.count == width * height, "pixels must hold width * height values")
+        // A one-pixel empty border, so neighbours never leave the grid.
+        let w = width + 2, h = height + 2
+        var ink = [Bool](repeating: false, count: w * h)
+        for y in 0..<height { for x in 0..<width { ink[(y + 1) * w + x + 1] = pixels[y * width + x] >= inkThreshold } }
+        var changed = true, remove: [Int] = []
+        while changed {
+            changed = false
+            for pass in 0..<2 {
+                remove.removeAll(keepingCapacity: true)
+                for y in 1..<(h - 1) {
+                    for x in 1..<(w - 1) where ink[y * w + x] {
+                        // Neighbours P2..P9 clockwise from north.
+                        let i = y * w + x
+                        let p = [ink[i - w], ink[i - w + 1], ink[i + 1], ink[i + w + 1],
+                                 ink[i + w], ink[i + w - 1], ink[i - 1], ink[i - w - 1]]
+                        let b = p.filter { $0 }.count
+                        guard b >= 2 && b <= 6 else { continue }
+                        let a = (0..<8).filter { !p[$0] && p[($0 + 1) % 8] }.count
+                        guard a == 1 else { continue }
+                        let first = pass == 0 ? p[0] && p[2] && p[4] : p[0] && p[2] && p[6]
+                        let second = pass == 0 ? p[2] && p[4] && p[6] : p[0] && p[4] && p[6]
+                        if !first && !second { remove.append(i) }
+                    }
+                }
+                for i in remove { ink[i] = false }
+                changed = changed || !remove.isEmpty
+            }
+        }
+        var points: [InkPoint] = []
+        for y in 1..<(h - 1) {
+            for x in 1..<(w - 1) where ink[y * w + x] {
+                points.append(InkPoint(x: Float(x - 1) + InkCanvas.pixelCentre, y: Float(y - 1) + InkCanvas.pixelCentre))
+            }
+        }
+        return points
+    }
+
+    /// The skeleton as pen strokes: one two-point stroke between each pair of 8-neighbouring skeleton pixels, and
+    /// a dot for an isolated pixel.
+    public static func strokes(of skeleton: [InkPoint]) -> [[InkPoint]] {
+        var index: [Int: Int] = [:]
+        func key(_ p: InkPoint) -> Int { Int(p.y) * 4096 + Int(p.x) }
+        for (i, p) in skeleton.enumerated() { index[key(p)] = i }
+        var result: [[InkPoint]] = []
+        for p in skeleton {
+            var linked = false
+            // Each pair once: east, south-west, south, south-east.
+            for (dx, dy) in [(1, 0), (-1, 1), (0, 1), (1, 1)] {
+                if let j = index[key(p) + dy * 4096 + dx] { result.append([p, skeleton[j]]); linked = true }
+            }
+            let hasEarlierNeighbour = [(-1, 0), (1, -1), (0, -1), (-1, -1)].contains { index[key(p) + $0.1 * 4096 + $0.0] != nil }
+            if !linked && !hasEarlierNeighbour { result.append([p]) }
+        }
+        return result
+    }
+
+    /// Draws `strokes` (polylines in any coordinates) on a `canvasSide` canvas with a round pen whose width after
+    /// preprocessing is `penWidth` pixels of the 28x28 image, through `transform` (applied about the strokes'
+    /// centre, in units of their longer side), and preprocesses the canvas as the pad does.
+    ///
+    /// Preprocessing scales the ink's longer side L + 2r (r the pen radius on the canvas) to 20 pixels, so a pen
+    /// of width w there needs 2r * 20 / (L + 2r) = w, that is r = w L / (40 - 2 w).
+    /// - Returns: `MNIST.pixels` floats, or nil when nothing was drawn.
+    public static func draw(_ strokes: [[InkPoint]], penWidth: Float,
+                            transform: AffineTransform = .identity) -> [Float]? {
+        let all = strokes.joined()
+        guard let minX = all.map(\.x).min(), let maxX = all.map(\.x).max(),
+              let minY = all.map(\.y).min(), let maxY = all.map(\.y).max() else { return nil }
+        let fitted = Float(DigitPreprocessor.fittedSide)
+        let side = Float(canvasSide)
+        // Shape's longer side on the canvas: room for the pen on each side.
+        let span = max(maxX - minX, maxY - minY, 1)
+        let penWidth = min(penWidth, fitted / 2 - 1)
+        let longSide = side * 0.6
+        let radius = max(penWidth * longSide / (2 * fitted - 2 * penWidth), 0.5)
+        let scale = longSide / span
+        let centreX = (minX + maxX) / 2, centreY = (minY + maxY) / 2
+        func place(_ p: InkPoint) -> InkPoint {
+            let u = (p.x - centreX) * scale, v = (p.y - centreY) * scale
+            return InkPoint(x: transform.a * u + transform.b * v + transform.tx + side / 2,
+                            y: transform.c * u + transform.d * v + transform.ty + side / 2)
+        }
+        var canvas = InkCanvas(width: canvasSide, height: canvasSide)
+        for stroke in strokes { canvas.draw(Stroke(points: stroke.map(place), radius: radius)) }
+        return DigitPreprocessor.mnistImage(from: canvas.pixels, width: canvasSide, height: canvasSide)
+    }
+
+    /// An image (`width` x `height` coverage) redrawn as strokes of `penWidth` (28x28 pixels) through `transform`;
+    /// nil when it has no ink to thin.
+    public static func redraw(_ pixels: [Float], width: Int, height: Int, penWidth: Float,
+                              transform: AffineTransform = .identity) -> [Float]? {
+        let points = skeleton(pixels, width: width, height: height)
+        guard !points.isEmpty else { return nil }
+        return draw(strokes(of: points), penWidth: penWidth, transform: transform)
+    }
+}
