@@ -13,9 +13,28 @@ enum PadView {
     static let faint: Colour = 0x3A3E4A
     static let accent: Colour = 0x4FC3F7
     static let unsure: Colour = 0xFFB74D
+    static let refused: Colour = 0xE57373
     static let ink: Colour = 0xFFFFFF
-    /// Below this top probability the pad says it is not sure rather than pretending.
-    static let confidentAbove: Float = 0.65
+
+    /// The colour a reading's status is shown in.
+    static func colour(_ status: ReadingStatus) -> Colour {
+        switch status {
+        case .digit: return accent
+        case .unsure: return unsure
+        case .notADigit: return refused
+        }
+    }
+
+    /// What the status says about one digit, above its bars.
+    static func verdict(_ reading: DigitReading) -> String {
+        switch reading.status {
+        case .digit: return "SURE"
+        case .unsure:
+            let (first, second) = reading.topTwo
+            return "NOT SURE: \(first) OR \(second)?"
+        case .notADigit: return "NOT A DIGIT"
+        }
+    }
 
     static func render(_ state: PadState) -> Raster {
         let layout = state.layout
@@ -71,7 +90,7 @@ enum PadView {
     /// One digit's cell: the image the network read, the digit large, its confidence under it.
     static func drawDigit(_ reading: DigitReading, image: [Float], in cell: Rect, thumbnail: Bool,
                           into frame: inout Raster) {
-        let sure = reading.confidence >= confidentAbove, colour = sure ? accent : unsure
+        let status = reading.status, colour = colour(status)
         var y = cell.y + 18
         if thumbnail {
             let side = min(56, cell.width - 8)
@@ -80,13 +99,13 @@ enum PadView {
             frame.frame(Rect(x: view.x - 1, y: view.y - 1, width: view.width + 2, height: view.height + 2), border)
             y = view.maxY + 10
         }
-        let glyph = sure ? "\(reading.digit)" : "?"
+        let glyph = status == .digit ? "\(reading.digit)" : status == .unsure ? "?" : "X"
         let roomY = cell.maxY - y - 22
         if let scale = [10, 8, 6, 4, 3, 2].first(where: { PixelFont.glyphHeight * $0 <= roomY &&
                                                       PixelFont.width(of: glyph, scale: $0) <= cell.width - 8 }) {
             frame.text(glyph, x: cell.x, y: y, scale: scale, colour)
         }
-        let percent = "\(Int((reading.confidence * 100).rounded()))%"
+        let percent = status == .notADigit ? "NO DIGIT" : "\(Int((reading.confidence * 100).rounded()))%"
         if let scale = fittingScale(percent, width: cell.width - 8, scales: [2, 1]) {
             frame.text(percent, x: cell.x, y: cell.maxY - 7 * scale, scale: scale, colour)
         }
@@ -97,17 +116,14 @@ enum PadView {
         guard let bars = state.layout.bars else { return }
         let reading = state.prediction?.reading
         if let reading {
-            let sure = reading.confidence >= confidentAbove
-            let (first, second) = reading.topTwo
-            frame.text(sure ? "SURE" : "NOT SURE: \(first) OR \(second)?", x: bars.x, y: bars.y,
-                       sure ? accent : unsure)
+            frame.text(verdict(reading), x: bars.x, y: bars.y, colour(reading.status))
         } else {
             frame.text("PROBABILITIES", x: bars.x, y: bars.y, dim)
         }
         for digit in 0..<MNIST.classes {
             guard let row = state.layout.barRow(digit) else { continue }
-            drawBar(digit, probability: reading?.probabilities[digit], top: digit == reading?.digit, row: row,
-                    into: &frame)
+            drawBar(digit, probability: reading?.probabilities[digit],
+                    top: reading?.status == .digit && digit == reading?.digit, row: row, into: &frame)
         }
     }
 
