@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(pkg-config libopenblas-dev zlib1g-dev libx11-dev libxext-dev xvfb xdotool imagemagick python3-pip)
+packages=(pkg-config libopenblas-dev zlib1g-dev libjpeg62-turbo-dev libx11-dev libxext-dev xvfb xdotool imagemagick python3-pip)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
