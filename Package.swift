@@ -18,8 +18,9 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .target(name: "CKernels"),
-        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CKernels"], exclude: ["README.md"]),
+        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CJPEG", "CKernels"], exclude: ["README.md"]),
         .target(name: "CXPad", linkerSettings: [.linkedLibrary("X11"), .linkedLibrary("Xext")]),
         .target(name: "DigitPad", dependencies: ["DigitCore", "CXPad"]),
         .executableTarget(name: "digits", dependencies: [

@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(pkg-config libopenblas-dev zlib1g-dev libx11-dev libxext-dev xvfb xdotool imagemagick python3-pip
+packages=(pkg-config libopenblas-dev zlib1g-dev libjpeg62-turbo-dev libx11-dev libxext-dev xvfb xdotool imagemagick
+          python3-pip
           # Fonts whose letters and symbols become non-digits (scripts/make-nondigits.py): training and held out.
           fonts-dejavu-core fonts-dejavu-extra fonts-liberation fonts-comic-neue fonts-bwht fonts-humor-sans
           fonts-freefont-ttf fonts-dkg-handwriting fonts-breip fonts-femkeklaver)

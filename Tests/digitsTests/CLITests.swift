@@ -1,9 +1,10 @@
-// Command-line parsing, in process: defaults, overrides, and refusal of silly flags.
+// Command-line parsing, in process: defaults, overrides, refusal of silly flags; predict's lines and errors.
 
 import ArgumentParser
+import Foundation
 import XCTest
 @testable import digits
-import DigitCore
+@testable import DigitCore
 
 final class CLITests: XCTestCase {
     func testTrainTakesArchitectureDefaultsAndOverrides() throws {
@@ -57,6 +58,46 @@ final class CLITests: XCTestCase {
     func testEveryCommandHasHelpWithExamples() {
         for command in Digits.configuration.subcommands {
             XCTAssertTrue(command.configuration.discussion.contains("Example"), "\(command) --help lacks examples")
+        }
+    }
+
+    func testPredictLinesSayTheNumberAndEachDigitsConfidence() throws {
+        func digit(_ value: Int, _ confidence: Float) -> NumberReading.Digit {
+            let rest = (1 - confidence) / Float(MNIST.classes - 1)
+            let reading = DigitReading(probabilities: (0..<MNIST.classes).map { $0 == value ? confidence : rest })
+            return NumberReading.Digit(reading: reading, bounds: PixelRect(x: 0, y: 0, width: 1, height: 1), image: [])
+        }
+        func parse(_ line: String) throws -> [String: Any] {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        let year = NumberReading(digits: [digit(2, 0.99), digit(0, 0.3), digit(2, 0.9), digit(6, 0.97)])
+        let blank = NumberReading(digits: [])
+        XCTAssertEqual(Digits.Predict.line(year, file: "y.png"),
+                       "y.png: 2?26 (2 99.0%, ? perhaps 0 30.0%, 2 90.0%, 6 97.0%)")
+        XCTAssertEqual(Digits.Predict.line(NumberReading(digits: [digit(7, 0.983)]), file: "s.png"), "s.png: 7 (98.3%)")
+        XCTAssertEqual(Digits.Predict.line(blank, file: "b.png"), "b.png: no digit found (the image is blank)")
+        let json = try parse(Digits.Predict.json(year, file: "y.png"))
+        XCTAssertEqual(json["file"] as? String, "y.png")
+        XCTAssertEqual(json["number"] as? String, "2?26")
+        XCTAssertEqual(json["digit"] as? Int, 2)
+        XCTAssertEqual((json["digits"] as? [Any])?.count, 4)
+        XCTAssertEqual(try parse(Digits.Predict.json(blank, file: "b.png"))["error"] as? String, "no ink found")
+    }
+
+    func testPredictRefusesATruncatedJPEGInOneLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("digits-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let gray = GrayImage(width: 40, height: 30, pixels: (0..<1200).map { UInt8($0 % 251) })
+        let jpeg = try JPEG.encode(gray)
+        let cut = directory.appendingPathComponent("cut.jpg")
+        try jpeg.prefix(jpeg.count / 2).write(to: cut)
+        let predict = try XCTUnwrap(Digits.parseAsRoot(["predict", cut.path]) as? Digits.Predict)
+        XCTAssertThrowsError(try predict.run()) { error in
+            let message = Digits.message(for: error)
+            XCTAssertTrue(message.contains("cut.jpg") && message.contains("broken JPEG"), message)
+            XCTAssertFalse(message.contains("\n"), message)
+            XCTAssertNotEqual(Digits.exitCode(for: error), .success)
         }
     }
 }

@@ -1,4 +1,5 @@
-// Grayscale and colour raster images: reading PNG and PGM files (for `digits predict`), writing PNG (for reports).
+// Grayscale and colour raster images: reading PNG, PGM and JPEG files (for `digits predict`), writing PNG (for
+// reports).
 
 import Foundation
 
@@ -13,7 +14,8 @@ public struct GrayImage: Sendable, Equatable {
         (self.width, self.height, self.pixels) = (width, height, pixels)
     }
 
-    /// Reads a PNG (any colour type and bit depth, not interlaced) or a PGM (P2 or P5), recognised by content.
+    /// Reads a PNG (any colour type and bit depth, not interlaced), a PGM (P2 or P5) or a JPEG, recognised by
+    /// content.
     /// Colour becomes luminance (Rec. 601 weights); transparency is composited over white.
     public static func load(contentsOf url: URL) throws -> GrayImage {
         let name = url.lastPathComponent
@@ -23,7 +25,8 @@ public struct GrayImage: Sendable, Equatable {
         let bytes = [UInt8](data)
         if bytes.starts(with: PNG.signature) { return try PNG.decode(bytes, name: name) }
         if bytes.starts(with: [0x50, 0x35]) || bytes.starts(with: [0x50, 0x32]) { return try PGM.decode(bytes, name: name) }
-        throw DataError("\(name): not a PNG or PGM image")
+        if bytes.starts(with: JPEG.magic) { return try JPEG.decode(bytes, name: name) }
+        throw DataError("\(name): not a PNG, PGM or JPEG image")
     }
 
     public func pngData() -> Data { PNG.encode(width: width, height: height, channels: 1, pixels: pixels) }

@@ -72,14 +72,7 @@ public enum DigitPreprocessor {
         precondition(gray.count == width * height, "gray must hold width * height values")
         var coverage = [Float](repeating: 0, count: gray.count)
         guard !gray.isEmpty else { return coverage }
-        var borderSum = 0, borderCount = 0
-        for y in 0..<height {
-            let onEdgeRow = y == 0 || y == height - 1
-            for x in 0..<width where onEdgeRow || x == 0 || x == width - 1 {
-                borderSum += Int(gray[y * width + x])
-                borderCount += 1
-            }
-        }
+        let (borderSum, borderCount) = border(gray, width: width, height: height)
         // Scaled by borderCount so the background level stays an integer: d * n = g * n - sum(border).
         let darkInk = 2 * borderSum > grayMax * borderCount
         let sign = darkInk ? -1 : 1
@@ -95,5 +88,25 @@ public enum DigitPreprocessor {
             }
         }
         return coverage
+    }
+
+    /// true when the image's border (its outermost rows and columns) is lighter than mid-gray on average:
+    /// dark ink on light paper.
+    static func hasDarkInk(_ gray: [UInt8], width: Int, height: Int) -> Bool {
+        let (sum, count) = border(gray, width: width, height: height)
+        return 2 * sum > grayMax * count
+    }
+
+    /// The sum and number of the border's pixels.
+    private static func border(_ gray: [UInt8], width: Int, height: Int) -> (sum: Int, count: Int) {
+        var sum = 0, count = 0
+        for y in 0..<height {
+            let onEdgeRow = y == 0 || y == height - 1
+            for x in 0..<width where onEdgeRow || x == 0 || x == width - 1 {
+                sum += Int(gray[y * width + x])
+                count += 1
+            }
+        }
+        return (sum, count)
     }
 }

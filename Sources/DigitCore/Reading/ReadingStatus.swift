@@ -37,4 +37,9 @@ extension ReadingStatus {
         case .notADigit: return "not a digit"
         }
     }
+
+    /// How the digit shows in a number: the digit itself, or "?" when it is not one the reader trusts.
+    public func symbol(for reading: DigitReading) -> String {
+        self == .digit ? String(reading.digit) : "?"
+    }
 }

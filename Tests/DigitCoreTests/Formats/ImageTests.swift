@@ -86,7 +86,7 @@ final class ImageTests: XCTestCase {
     func testBrokenImagesAreRefused() throws {
         let good = GrayImage(width: 4, height: 4, pixels: [UInt8](repeating: 9, count: 16)).pngData()
         assertFails(try GrayImage.load(contentsOf: write(good.prefix(good.count - 20), "cut.png")), mentioning: ["cut.png"])
-        assertFails(try GrayImage.load(contentsOf: write(Data("hello".utf8), "text.png")), mentioning: ["text.png", "not a PNG or PGM"])
+        assertFails(try GrayImage.load(contentsOf: write(Data("hello".utf8), "text.png")), mentioning: ["text.png", "not a PNG, PGM or JPEG"])
         assertFails(try GrayImage.load(contentsOf: write(Data("P5\n4 4\n255\n".utf8) + Data([1, 2]), "short.pgm")),
                     mentioning: ["short.pgm", "truncated"])
         assertFails(try GrayImage.load(contentsOf: write(Data("P5\n0 4\n255\n".utf8), "zero.pgm")), mentioning: ["header"])

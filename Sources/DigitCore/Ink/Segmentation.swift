@@ -1,0 +1,120 @@
+// Segmentation: splits the ink of a number into its digits, left to right. Pieces (strokes, or an image's
+// connected blobs) that overlap horizontally form one digit, so a 5 drawn in two strokes or a 4 with a
+// detached stem stays whole; a group too wide for one digit is split where the classifier is surest.
+
+/// Splits ink into digit regions, each ready for `DigitPreprocessor.mnistImage`.
+public struct DigitSegmenter: Sendable {
+    /// Two pieces belong to one digit when their column ranges overlap by at least this fraction of the
+    /// narrower one's width.
+    public static let overlapToJoin: Float = 0.4
+    /// A group with less than this fraction of the heaviest group's ink is a speck, not a digit.
+    public static let speckMassFraction: Float = 0.05
+    /// Pieces with less than this fraction of the heaviest piece's ink are dust, ignored before grouping.
+    public static let dustMassFraction: Float = 0.005
+    /// A group less than this fraction of the tallest group's height is part of a digit, not a digit.
+    public static let partialHeight: Float = 0.5
+    /// How far from a digit a short group may lie and still join it, as a fraction of the tallest height.
+    public static let partialReach: Float = 0.5
+
+    /// Scores candidate splits of touching digits.
+    let classifier: any DigitClassifying
+
+    public init(classifier: any DigitClassifying) { self.classifier = classifier }
+
+    /// The digits of a drawing, left to right. Strokes are grouped, never cut into, unless one group is too
+    /// wide to be one digit. With a single digit the region is the whole canvas as `InkCanvas` renders it,
+    /// so a lone digit reads exactly as it did before numbers.
+    public func regions(strokes: [Stroke], width: Int, height: Int) -> [InkPatch] {
+        let pieces = InkPieces.strokes(strokes, width: width, height: height)
+        return regions(of: pieces) {
+            var canvas = InkCanvas(width: width, height: height)
+            canvas.render(strokes)
+            return InkPatch(x0: 0, y0: 0, width: width, height: height, pixels: canvas.pixels)
+        }
+    }
+
+    /// The digits of a coverage image (0 = background, 1 = full ink), left to right, from its connected
+    /// blobs. With a single digit the region is the whole image, specks and all, as before numbers.
+    public func regions(coverage pixels: [Float], width: Int, height: Int) -> [InkPatch] {
+        guard width > 0, height > 0 else { return [] }
+        let pieces = InkPieces.components(of: pixels, width: width, height: height)
+        return regions(of: pieces) { InkPatch(x0: 0, y0: 0, width: width, height: height, pixels: pixels) }
+    }
+
+    /// Groups the pieces, drops specks, splits groups of touching digits, and orders the digits by position.
+    func regions(of pieces: [InkPatch], whole: () -> InkPatch) -> [InkPatch] {
+        // Dust (a photo's noise can leave thousands of one-pixel blobs) is dropped before the pairwise grouping.
+        let heaviest = pieces.map(\.mass).max() ?? 0
+        let pieces = pieces.filter { $0.mass >= Self.dustMassFraction * heaviest }
+        let groups = Self.droppingSpecks(Self.attachingPartials(Self.groups(of: pieces)))
+        let widths = groups.map { Float(InkPatch.bounds($0).width) }.sorted()
+        let splitter = TouchingDigits(classifier: classifier,
+                                      medianWidth: groups.count > 1 ? widths[widths.count / 2] : nil)
+        let digits = groups.flatMap { splitter.split($0) }
+        if digits.count == 1 && groups.count == 1 { return [whole()] }
+        return digits.map(InkPatch.union).sorted { $0.centreX < $1.centreX }
+    }
+
+    /// Pieces joined transitively whenever two overlap enough horizontally (`overlapToJoin`).
+    static func groups(of pieces: [InkPatch]) -> [[InkPatch]] {
+        var parent = Array(pieces.indices)
+        func root(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
+            return i
+        }
+        for i in pieces.indices {
+            for j in pieces.indices.dropFirst(i + 1) where overlapsEnough(pieces[i], pieces[j]) {
+                parent[root(i)] = root(j)
+            }
+        }
+        var members: [Int: [InkPatch]] = [:]
+        for i in pieces.indices { members[root(i), default: []].append(pieces[i]) }
+        return members.keys.sorted().map { members[$0]! }
+    }
+
+    static func overlapsEnough(_ a: InkPatch, _ b: InkPatch) -> Bool {
+        let overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+        return overlap > 0 && Float(overlap) >= overlapToJoin * Float(min(a.width, b.width))
+    }
+
+    /// Groups far shorter than the tallest (`partialHeight`), such as a 5's detached bar, join the group
+    /// they overlap most horizontally, or failing that the nearest one within `partialReach` of the tallest
+    /// height; a short mark far from any digit stays alone.
+    static func attachingPartials(_ groups: [[InkPatch]]) -> [[InkPatch]] {
+        let boxes = groups.map(InkPatch.bounds)
+        guard let tallest = boxes.map(\.height).max() else { return groups }
+        var merged = groups, absorbed = Set<Int>()
+        for (i, box) in boxes.enumerated() where Float(box.height) < partialHeight * Float(tallest) {
+            // Overlap in columns; negative for the gap between two boxes that do not overlap.
+            let closeness = boxes.indices.map { j in
+                j == i || absorbed.contains(j) || Float(boxes[j].height) < partialHeight * Float(tallest) ? Int.min
+                    : min(box.x + box.width, boxes[j].x + boxes[j].width) - max(box.x, boxes[j].x)
+            }
+            guard let host = closeness.indices.max(by: { closeness[$0] < closeness[$1] }), closeness[host] > Int.min,
+                  Float(-closeness[host]) <= partialReach * Float(tallest) else { continue }
+            merged[host] += merged[i]
+            absorbed.insert(i)
+        }
+        return merged.indices.filter { !absorbed.contains($0) }.map { merged[$0] }
+    }
+
+    /// The groups without those far lighter than the heaviest (`speckMassFraction`).
+    static func droppingSpecks(_ groups: [[InkPatch]]) -> [[InkPatch]] {
+        let masses = groups.map { $0.reduce(0) { $0 + $1.mass } }
+        guard let heaviest = masses.max() else { return [] }
+        return zip(groups, masses).filter { $0.1 >= speckMassFraction * heaviest }.map(\.0)
+    }
+}
+
+extension InkPatch {
+    /// The rectangle the patches span together.
+    static func bounds(_ patches: [InkPatch]) -> PixelRect {
+        let left = patches.map(\.x0).min() ?? 0, top = patches.map(\.y0).min() ?? 0
+        return PixelRect(x: left, y: top, width: (patches.map(\.x1).max() ?? 0) - left,
+                         height: (patches.map(\.y1).max() ?? 0) - top)
+    }
+
+    /// The middle of the patch's columns, in source coordinates.
+    var centreX: Float { Float(x0) + Float(width) / 2 }
+}

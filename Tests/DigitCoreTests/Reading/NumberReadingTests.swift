@@ -1,0 +1,68 @@
+// A number's reading: its text with "?" for unsure digits, its status rule, and its JSON.
+
+import Foundation
+import XCTest
+@testable import DigitCore
+
+final class NumberReadingTests: XCTestCase {
+    /// A reading of `digit` with probability `confidence`, the rest shared equally.
+    func reading(_ digit: Int, _ confidence: Float) -> DigitReading {
+        let rest = (1 - confidence) / Float(MNIST.classes - 1)
+        return DigitReading(probabilities: (0..<MNIST.classes).map { $0 == digit ? confidence : rest })
+    }
+
+    func number(_ digits: [(Int, Float)]) -> NumberReading {
+        NumberReading(digits: digits.enumerated().map { index, digit in
+            NumberReading.Digit(reading: reading(digit.0, digit.1),
+                                bounds: PixelRect(x: 30 * index, y: 0, width: 20, height: 28),
+                                image: [Float](repeating: 0, count: MNIST.pixels))
+        })
+    }
+
+    func testStatusRuleAndQuestionMarks() {
+        let threshold = ReadingStatus.confidentAbove
+        XCTAssertEqual(ReadingStatus(reading: reading(3, threshold)), .digit)
+        XCTAssertEqual(ReadingStatus(reading: reading(3, threshold.nextDown)), .unsure)
+        let read = number([(2, 0.99), (0, threshold.nextDown), (2, 0.9), (6, 0.97)])
+        XCTAssertEqual(read.text, "2?26")
+        XCTAssertEqual(read.digits.map(\.status), [ReadingStatus.digit, .unsure, .digit, .digit])
+        XCTAssertEqual(number([(7, 0.9)]).text, "7", "one character for a single digit")
+        XCTAssertEqual(NumberReading(digits: []).text, "")
+    }
+
+    func testJSONCarriesTheNumberItsDigitsAndTheFirstDigitAtTopLevel() throws {
+        func parse(_ reading: NumberReading) throws -> [String: Any] {
+            let text = "{" + reading.jsonFields() + "}"
+            return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        }
+        let object = try parse(number([(2, 0.99), (0, 0.3), (2, 0.9), (6, 0.97)]))
+        XCTAssertEqual(object["number"] as? String, "2?26")
+        let digits = try XCTUnwrap(object["digits"] as? [[String: Any]])
+        XCTAssertEqual(digits.compactMap { $0["digit"] as? Int }, [2, 0, 2, 6])
+        XCTAssertEqual(digits.compactMap { $0["status"] as? String }, ["digit", "unsure", "digit", "digit"])
+        XCTAssertEqual((digits[1]["probabilities"] as? [Double])?.count, MNIST.classes)
+        // Readers of single-digit JSON find the first digit where they always did.
+        XCTAssertEqual(object["digit"] as? Int, 2)
+        XCTAssertEqual(object["confidence"] as? Double ?? 0, 0.99, accuracy: 1e-4)
+        XCTAssertEqual((object["probabilities"] as? [Double])?.count, MNIST.classes)
+
+        let blank = try parse(NumberReading(digits: []))
+        XCTAssertEqual(blank["number"] as? String, "")
+        XCTAssertTrue(blank["digit"] is NSNull)
+    }
+
+    /// Reading a lone digit through the number reader gives exactly what one digit's reading always gave.
+    func testLoneDigitReadsAsBefore() throws {
+        let reader = try ShippedRecognizer.reader()
+        let seven = DrawnDigits.strokes(7, x: 80, y: 50, height: 150, radius: 10)
+        let canvas = DrawnDigits.coverage(seven, width: 280, height: 280)
+        let image = try XCTUnwrap(DigitPreprocessor.mnistImage(from: canvas, width: 280, height: 280))
+        let before = DigitReading(probabilities: reader.classifier.probabilities(for: image))
+        for read in [reader.read(strokes: seven, width: 280, height: 280),
+                     reader.read(coverage: canvas, width: 280, height: 280)] {
+            XCTAssertEqual(read.digits.map(\.reading), [before])
+            XCTAssertEqual(read.digits.first?.image, image)
+        }
+        XCTAssertEqual(before.digit, 7)
+    }
+}
