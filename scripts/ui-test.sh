@@ -62,6 +62,12 @@ drag() {  # drag through "x y" points given on stdin, in window coordinates
     xdotool mouseup 1
 }
 key() { xdotool key --window "$window" "$@" 2>/dev/null || true; }
+write() {  # write "$@" with the pen (scripts/pen.py), one drag per stroke
+    python3 scripts/pen.py "$@" | while read -r stroke; do tr ' ' '\n' <<<"$stroke" | paste -d' ' - - | drag; done
+}
+# The newest prediction line once the pad has settled after the last stroke.
+settled() { sleep 1; grep '"prediction"' "$log" | tail -n 1; }
+field() { sed -E "s/.*\"$1\":\"?([^\",]*)\"?.*/\1/" <<<"$2"; }
 
 # A 1: a vertical stroke down the middle of the canvas.
 before=$(lines)
@@ -91,6 +97,29 @@ key u
 sleep 0.5
 tail -n +"$((before + 1))" "$log" | grep -q '{"event":"undo"}' && pass "U undoes" || fail "U logged no undo"
 import -window "$window" artifacts/ui-empty.png
+
+# Numbers: each digit found and read, in order.
+for number in 42 2026; do
+    key c
+    write "$number" --x 60 --y 70 --height 230
+    reading=$(settled)
+    got=$(field number "$reading")
+    [[ "$got" == "$number" ]] && pass "writing $number reads as $got" || fail "writing $number read as '$got'"
+    import -window "$window" "artifacts/ui-number-$number.png"
+done
+
+# Not a digit: a cross and a scribble (with a model that learned the class; older models only hesitate).
+if grep -q '"classes":"11"' <(head -c 4096 "${DIGITS_MODEL:-Resources/digits.safetensors}" | tr -d '\0'); then
+    for shape in cross scribble; do
+        key c
+        write "$shape" --x 300 --y 80 --height 220
+        status=$(field status "$(settled)")
+        [[ "$status" == not_a_digit ]] && pass "a $shape is not a digit" || fail "a $shape read with status '$status'"
+        import -window "$window" "artifacts/ui-$shape.png"
+    done
+else
+    echo "ui-test: the model has no not-a-digit class; skipping the cross and the scribble"
+fi
 # For information, not a pass mark: how long readouts took to reach the screen after their requests.
 grep -o '"latency_ms":[0-9.]*' "$log" | cut -d: -f2 | sort -n |
     awk '{v[NR] = $1} END {if (NR) printf "ui-test: readout %.1f ms after its request (median of %d), at most %.1f ms\n", v[int((NR + 1) / 2)], NR, v[NR]}'

@@ -10,26 +10,21 @@ public struct PadDrawing: Sendable {
     public let canvas: InkCanvas
 }
 
-/// What recognition answers for one drawing.
-public struct PadReading: Sendable, Equatable {
-    public let reading: DigitReading
-    /// The 28x28 image the network read.
-    public let networkImage: [Float]
-}
-
 /// A reading shown in the pad, and which drawing it was.
 public struct Prediction: Equatable, Sendable {
     /// The request it answers.
     public let generation: Int
-    public let reading: DigitReading
-    public let networkImage: [Float]
+    /// The number read, its digits left to right (never empty).
+    public let number: NumberReading
 
+    /// The first digit's reading.
+    public var reading: DigitReading { number.digits[0].reading }
     public var probabilities: [Float] { reading.probabilities }
     public var digit: Int { reading.digit }
     public var confidence: Float { reading.confidence }
 }
 
-typealias PadScheduler = PredictionScheduler<PadDrawing, PadReading>
+typealias PadScheduler = PredictionScheduler<PadDrawing, NumberReading>
 
 /// Turns window events into drawing, throttled recognition requests, frames and log lines.
 ///
@@ -58,14 +53,14 @@ final class PadController {
         self.log = log
     }
 
-    /// The pad's recognizer job: preprocessing and one forward pass per drawing.
+    /// The pad's recognizer job: the strokes split into digits, each preprocessed and read by the network
+    /// (nil when there is no ink).
     static func recognition(by classifier: DigitClassifying) -> PadScheduler.Work {
-        { drawing in
-            let canvas = drawing.canvas
-            guard let image = DigitPreprocessor.mnistImage(from: canvas.pixels, width: canvas.width,
-                                                           height: canvas.height) else { return nil }
-            return PadReading(reading: DigitReading(probabilities: classifier.probabilities(for: image)),
-                              networkImage: image)
+        let reader = NumberReader(classifier: classifier)
+        return { drawing in
+            let number = reader.read(strokes: drawing.strokes, width: drawing.canvas.width,
+                                     height: drawing.canvas.height)
+            return number.isEmpty ? nil : number
         }
     }
 
@@ -113,8 +108,7 @@ final class PadController {
     func update(now: UInt64) {
         if requestPending, now >= (lastRequest ?? 0) &+ Self.throttle { request(now: now) }
         if let result = scheduler.takeResult() {
-            let prediction = Prediction(generation: result.generation, reading: result.output.reading,
-                                        networkImage: result.output.networkImage)
+            let prediction = Prediction(generation: result.generation, number: result.output)
             state.prediction = prediction
             shownUnlogged = prediction
             needsFrame = true
@@ -152,7 +146,8 @@ final class PadController {
             scheduler.invalidate()
             state.prediction = nil
         } else {
-            let generation = scheduler.request(PadDrawing(strokes: state.strokes, canvas: state.canvas))
+            let generation = scheduler.request(PadDrawing(strokes: state.strokes + (state.current.map { [$0] } ?? []),
+                                                          canvas: state.canvas))
             newestRequest = (generation, now)
         }
         lastRequest = now
@@ -170,7 +165,7 @@ struct PredictionLog {
     func prediction(_ p: Prediction, milliseconds: Double? = nil) {
         guard enabled else { return }
         let latency = milliseconds.map { String(format: #","latency_ms":%.2f"#, $0) } ?? ""
-        write(#"{"event":"prediction",\#(p.reading.jsonFields())\#(latency)}"#)
+        write(#"{"event":"prediction",\#(p.number.jsonFields())\#(latency)}"#)
     }
 
     func event(_ name: String) {

@@ -80,10 +80,14 @@ enum PadView {
             frame.text(state.canvas.isEmpty ? "DRAW A DIGIT" : "READING...", x: area.x, y: area.maxY - 16, dim)
             return
         }
-        let digits = [(p.reading, p.networkImage)]
-        for (index, (reading, image)) in digits.enumerated() {
-            drawDigit(reading, image: image, in: layout.digitCell(index, of: digits.count),
-                      thumbnail: layout.showsThumbnails, into: &frame)
+        let digits = p.number.digits
+        let focus = focusIndex(state)
+        for (index, digit) in digits.enumerated() {
+            let cell = layout.digitCell(index, of: digits.count)
+            if index == focus && digits.count > 1 {
+                frame.fill(Rect(x: cell.x, y: cell.maxY + 2, width: cell.width - 8, height: 2), border)
+            }
+            drawDigit(digit.reading, image: digit.image, in: cell, thumbnail: layout.showsThumbnails, into: &frame)
         }
     }
 
@@ -111,10 +115,20 @@ enum PadView {
         }
     }
 
-    /// The ten bars of the digit being read, with what the pad makes of it above them.
+    /// Which digit of the number the bars show: the one the last stroke ended in, else the last.
+    static func focusIndex(_ state: PadState) -> Int? {
+        guard let digits = state.prediction?.number.digits, !digits.isEmpty else { return nil }
+        if let point = (state.current ?? state.strokes.last)?.points.last,
+           let index = digits.firstIndex(where: { $0.bounds.contains(Int(point.x), Int(point.y)) }) {
+            return index
+        }
+        return digits.count - 1
+    }
+
+    /// The ten bars of the digit in focus, with what the pad makes of it above them.
     static func drawBars(_ state: PadState, into frame: inout Raster) {
         guard let bars = state.layout.bars else { return }
-        let reading = state.prediction?.reading
+        let reading = focusIndex(state).map { state.prediction!.number.digits[$0].reading }
         if let reading {
             frame.text(verdict(reading), x: bars.x, y: bars.y, colour(reading.status))
         } else {

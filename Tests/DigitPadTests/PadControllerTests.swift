@@ -105,8 +105,9 @@ final class PadControllerTests: XCTestCase {
         log.write = { lines.append($0) }
         var p = [Float](repeating: 0, count: MNIST.classes)
         p[7] = 1
-        log.prediction(Prediction(generation: 1, reading: DigitReading(probabilities: p), networkImage: []),
-                       milliseconds: 1.25)
+        let digit = NumberReading.Digit(reading: DigitReading(probabilities: p),
+                                        bounds: Rect(x: 0, y: 0, width: 10, height: 10), image: [])
+        log.prediction(Prediction(generation: 1, number: NumberReading(digits: [digit])), milliseconds: 1.25)
         log.event("clear")
         let silent = PredictionLog(enabled: false, write: { lines.append($0) })
         silent.event("clear")
@@ -117,6 +118,8 @@ final class PadControllerTests: XCTestCase {
         XCTAssertEqual(object["confidence"] as? Double, 1)
         XCTAssertEqual((object["probabilities"] as? [Double])?.count, MNIST.classes)
         XCTAssertEqual(object["latency_ms"] as? Double, 1.25)
+        XCTAssertEqual(object["number"] as? String, "7")
+        XCTAssertEqual((object["digits"] as? [[String: Any]])?.first?["status"] as? String, "digit")
         XCTAssertEqual(lines.all[1], #"{"event":"clear"}"#)
     }
 }

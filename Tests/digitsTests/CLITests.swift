@@ -65,7 +65,7 @@ final class CLITests: XCTestCase {
         func digit(_ value: Int, _ confidence: Float) -> NumberReading.Digit {
             let rest = (1 - confidence) / Float(MNIST.classes - 1)
             let reading = DigitReading(probabilities: (0..<MNIST.classes).map { $0 == value ? confidence : rest })
-            return NumberReading.Digit(reading: reading, bounds: PixelRect(x: 0, y: 0, width: 1, height: 1), image: [])
+            return NumberReading.Digit(reading: reading, bounds: Rect(x: 0, y: 0, width: 1, height: 1), image: [])
         }
         func parse(_ line: String) throws -> [String: Any] {
             try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])

@@ -109,9 +109,9 @@ public struct DigitSegmenter: Sendable {
 
 extension InkPatch {
     /// The rectangle the patches span together.
-    static func bounds(_ patches: [InkPatch]) -> PixelRect {
+    static func bounds(_ patches: [InkPatch]) -> Rect {
         let left = patches.map(\.x0).min() ?? 0, top = patches.map(\.y0).min() ?? 0
-        return PixelRect(x: left, y: top, width: (patches.map(\.x1).max() ?? 0) - left,
+        return Rect(x: left, y: top, width: (patches.map(\.x1).max() ?? 0) - left,
                          height: (patches.map(\.y1).max() ?? 0) - top)
     }
 

@@ -36,10 +36,10 @@ public struct NumberReader: Sendable {
     }
 
     /// The box of the region's main ink (specks left out) in source coordinates.
-    func inkBounds(_ region: InkPatch) -> PixelRect {
+    func inkBounds(_ region: InkPatch) -> Rect {
         guard let ink = InkRegion.find(in: region.pixels, width: region.width, height: region.height) else {
-            return PixelRect(x: region.x0, y: region.y0, width: region.width, height: region.height)
+            return Rect(x: region.x0, y: region.y0, width: region.width, height: region.height)
         }
-        return PixelRect(x: region.x0 + ink.x0, y: region.y0 + ink.y0, width: ink.x1 - ink.x0, height: ink.y1 - ink.y0)
+        return Rect(x: region.x0 + ink.x0, y: region.y0 + ink.y0, width: ink.x1 - ink.x0, height: ink.y1 - ink.y0)
     }
 }

@@ -1,14 +1,6 @@
 // What the recognizer says about a written number: its digits in order, each with its probabilities, its
 // status and where it was found, and how the whole is written as text and as JSON.
 
-/// A rectangle of pixels: columns x..<x + width, rows y..<y + height.
-public struct PixelRect: Sendable, Equatable {
-    public var x, y, width, height: Int
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        (self.x, self.y, self.width, self.height) = (x, y, width, height)
-    }
-}
-
 /// The reading of a number, left to right.
 public struct NumberReading: Sendable, Equatable {
     /// One digit of the number.
@@ -18,11 +10,11 @@ public struct NumberReading: Sendable, Equatable {
         /// Whether the digit is trusted (`ReadingStatus(reading:)` decides).
         public let status: ReadingStatus
         /// Where its ink lies on the canvas or image.
-        public let bounds: PixelRect
+        public let bounds: Rect
         /// The `MNIST.pixels` image the network read.
         public let image: [Float]
 
-        public init(reading: DigitReading, bounds: PixelRect, image: [Float]) {
+        public init(reading: DigitReading, bounds: Rect, image: [Float]) {
             self.reading = reading
             status = reading.status
             self.bounds = bounds

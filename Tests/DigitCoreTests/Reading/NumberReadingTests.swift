@@ -14,7 +14,7 @@ final class NumberReadingTests: XCTestCase {
     func number(_ digits: [(Int, Float)]) -> NumberReading {
         NumberReading(digits: digits.enumerated().map { index, digit in
             NumberReading.Digit(reading: reading(digit.0, digit.1),
-                                bounds: PixelRect(x: 30 * index, y: 0, width: 20, height: 28),
+                                bounds: Rect(x: 30 * index, y: 0, width: 20, height: 28),
                                 image: [Float](repeating: 0, count: MNIST.pixels))
         })
     }
