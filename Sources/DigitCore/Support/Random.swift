@@ -57,6 +57,10 @@ public enum SeedStream {
     public static func augmentation(step: Int) -> UInt64 { 0x1_0000_0000 + UInt64(step) }
     /// One training step's dropout masks.
     public static func dropout(step: Int) -> UInt64 { 0x2_0000_0000 + UInt64(step) }
+    /// Which personal and replay images one fine-tuning step takes.
+    public static func fineTuningBatch(step: Int) -> UInt64 { 0x3_0000_0000 + UInt64(step) }
+    /// One fine-tuning step's augmentation.
+    public static func fineTuningAugmentation(step: Int) -> UInt64 { 0x4_0000_0000 + UInt64(step) }
 }
 
 extension SplitMix64 {

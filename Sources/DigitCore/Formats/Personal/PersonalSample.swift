@@ -31,7 +31,7 @@ public struct PersonalSample: Sendable, Equatable {
     /// stored as bytes `round(255 * v)`.
     public init(label: Int, networkImage: [Float], strokes: [Stroke], canvasWidth: Int, canvasHeight: Int,
                 recorded: Date = Date()) {
-        self.init(label: label, image: networkImage.map { UInt8((min(max($0, 0), 1) * MNIST.maxGray).rounded()) },
+        self.init(label: label, image: networkImage.map(MNIST.gray),
                   strokes: strokes, canvasWidth: canvasWidth, canvasHeight: canvasHeight, recorded: recorded)
     }
 
