@@ -11,7 +11,8 @@ extension Digits {
             abstract: "Open the drawing pad: draw a digit with the mouse and watch it being read.",
             discussion: """
             Keys: C, Delete, BackSpace or Escape clear; Ctrl+Z or U undo a stroke; + and - change the brush; \
-            Q or Ctrl+Q quit. Needs an X display (DISPLAY); without one, try xvfb-run.
+            Q or Ctrl+Q quit. Needs an X display (DISPLAY); without one, try xvfb-run. Without --model it reads \
+            with your personal model when `digits learn` has made one, else with the shipped model.
 
             Examples:
               digits
@@ -20,6 +21,7 @@ extension Digits {
             """)
 
         @OptionGroup var model: ModelOptions
+        @OptionGroup var dataDirectory: DataDirectoryOptions
 
         @Flag(help: "Print one JSON line per shown prediction, and per clear or undo, to stdout.")
         var logPredictions = false
@@ -35,8 +37,11 @@ extension Digits {
 
         func run() throws {
             Parallel.configure(workers: 1)
-            let (network, metadata, _) = try model.load()
+            let (network, metadata, _) = try model.loadPreferringPersonal(in: dataDirectory.url)
             var description = network.architecture.name
+            if PersonalModel.isPersonal(metadata) {
+                description += ", personal (\(metadata[PersonalModel.Key.samples] ?? "?") samples)"
+            }
             if let accuracy = metadata[ModelFile.Key.testAccuracy].flatMap(Double.init) {
                 description += String(format: ", %.2f%% on MNIST", accuracy * 100)
             }

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import DigitCore
+import Foundation
 
 /// `--threads`: how many workers split each batch.
 struct ThreadOptions: ParsableArguments {
@@ -35,4 +36,29 @@ extension LearningRateSchedule: ExpressibleByArgument {}
 /// `--augment on|off`.
 enum Switch: String, ExpressibleByArgument, CaseIterable, Sendable {
     case on, off
+}
+
+/// `--data-dir`: the folder of the person's samples and personal model.
+struct DataDirectoryOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"),
+            help: "Folder of your samples and personal model (default: $XDG_DATA_HOME/digits or ~/.local/share/digits).")
+    var dataDirectory: String?
+
+    var url: URL { dataDirectory.map { URL(fileURLWithPath: $0) } ?? DataDirectory.standard() }
+}
+
+/// `--mnist`: the MNIST files learning replays so the network does not forget.
+struct ReplayOptions: ParsableArguments {
+    @Option(help: "Directory with the MNIST training (and test) files (default: Data/mnist, or the installed copy).")
+    var mnist: String?
+
+    /// --mnist, else Data/mnist in the repository, else share/digits/mnist beside an installed binary.
+    func directory() throws -> URL {
+        if let mnist { return URL(fileURLWithPath: mnist) }
+        let candidates = ShippedFiles.candidates(inRepository: "Data/mnist", installed: "mnist")
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+            throw Failure("no MNIST files to replay: pass --mnist DIR, or run scripts/fetch-mnist.sh")
+        }
+        return found
+    }
 }

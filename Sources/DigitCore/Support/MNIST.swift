@@ -14,4 +14,8 @@ public enum MNIST {
     /// A stored gray level as the network reads it, in [0, 1]: the one conversion from bytes to network input.
     @inline(__always)
     public static func intensity(_ gray: UInt8) -> Float { Float(gray) / maxGray }
+
+    /// The stored gray level nearest to a network input in [0, 1] (clamped): the inverse of `intensity`.
+    @inline(__always)
+    public static func gray(_ intensity: Float) -> UInt8 { UInt8((min(max(intensity, 0), 1) * maxGray).rounded()) }
 }

@@ -66,6 +66,10 @@ public enum SeedStream {
     public static let heldOutNonDigits: UInt64 = 0x81
     /// The styled digits scored to check the styles MNIST lacks.
     public static let heldOutStyles: UInt64 = 0x82
+    /// Which personal and replay images one fine-tuning step takes.
+    public static func fineTuningBatch(step: Int) -> UInt64 { 0x5_0000_0000 + UInt64(step) }
+    /// One fine-tuning step's augmentation.
+    public static func fineTuningAugmentation(step: Int) -> UInt64 { 0x6_0000_0000 + UInt64(step) }
 }
 
 extension SplitMix64 {
