@@ -19,10 +19,12 @@ fi
 
 mkdir -p artifacts
 log=$(mktemp) failures=0 pid="" xvfb=""
+# The person's samples and model go to a folder of the test's own, never to the real data folder.
+export XDG_DATA_HOME=$(mktemp -d)
 cleanup() {
     [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
     [[ -n "$xvfb" ]] && kill "$xvfb" 2>/dev/null || true
-    rm -f "$log"
+    rm -rf "$log" "$XDG_DATA_HOME"
 }
 trap cleanup EXIT
 pass() { echo "PASS: $*"; }
@@ -107,6 +109,34 @@ for number in 42 2026; do
     [[ "$got" == "$number" ]] && pass "writing $number reads as $got" || fail "writing $number read as '$got'"
     import -window "$window" "artifacts/ui-number-$number.png"
 done
+
+# Corrections and learning: a 7 labelled by typing 7 is saved (log and IDX files); L learns from it, and the next
+# reading comes from the personal model.
+key c
+write 7 --x 300 --y 70 --height 230
+settled >/dev/null
+before=$(lines)
+key 7
+sleep 1
+tail -n +"$((before + 1))" "$log" | grep -q '"event":"correction","label":"7"' \
+    && pass "typing 7 logs a correction" || fail "typing 7 logged no correction"
+labels="$XDG_DATA_HOME/digits/samples-labels-idx1-ubyte"
+[[ -f "$labels" && $(od -An -tu1 -j8 "$labels" | tr -d ' \n') == 7 ]] \
+    && pass "the labelled 7 is in the personal IDX files" || fail "no 7 in $labels"
+import -window "$window" artifacts/ui-labelled.png
+before=$(lines)
+key l
+for _ in $(seq 600); do grep -q '"event":"learned"' <(tail -n +"$((before + 1))" "$log") && break; sleep 0.1; done
+if grep -q '"event":"learned"' <(tail -n +"$((before + 1))" "$log"); then
+    pass "L learns: $(grep '"event":"learned"' "$log" | tail -n 1)"
+    field model "$(settled)" | grep -qx personal && pass "the next reading comes from the personal model" \
+        || fail "the reading after learning is not from the personal model"
+    [[ -f "$XDG_DATA_HOME/digits/personal.safetensors" ]] && pass "the personal model is saved beside the samples" \
+        || fail "no personal model saved"
+else
+    fail "L logged no learned event within 60 s"
+fi
+import -window "$window" artifacts/ui-learned.png
 
 # Not a digit: a cross and a scribble (with a model that learned the class; older models only hesitate).
 if grep -q '"classes":"11"' <(head -c 4096 "${DIGITS_MODEL:-Resources/digits.safetensors}" | tr -d '\0'); then

@@ -39,6 +39,8 @@ final class PadController {
     private(set) var state: PadState
     private let scheduler: PadScheduler
     private let log: PredictionLog
+    /// Saving labelled drawings and learning from them; nil when the pad runs without a data folder.
+    private let personal: PersonalHand?
     private var lastRequest: UInt64?
     private var requestPending = false
     private var needsFrame = true
@@ -47,10 +49,11 @@ final class PadController {
     /// A readout put into the last frame and not yet logged.
     private var shownUnlogged: Prediction?
 
-    init(state: PadState, scheduler: PadScheduler, log: PredictionLog) {
+    init(state: PadState, scheduler: PadScheduler, log: PredictionLog, personal: PersonalHand? = nil) {
         self.state = state
         self.scheduler = scheduler
         self.log = log
+        self.personal = personal
     }
 
     /// The pad's recognizer job: the strokes split into digits, each preprocessed and read by the network
@@ -83,6 +86,11 @@ final class PadController {
                 request(now: now)
             case .thicker: state.changeBrush(by: 1)
             case .thinner: state.changeBrush(by: -1)
+            case let .label(digit): typeLabel(digit)
+            case .learn:
+                guard let personal else { break }
+                if personal.learn() { state.notice = "LEARNING..." }
+            case .switchModel: personal?.switchModel()
             }
             needsFrame = true
         case let .resize(width, height):
@@ -104,8 +112,10 @@ final class PadController {
         return true
     }
 
-    /// After a burst of events: sends the throttled request when it is due and adopts a finished result.
+    /// After a burst of events: sends the throttled request when it is due, adopts a finished result and shows
+    /// what happened in the background.
     func update(now: UInt64) {
+        for event in personal?.takeEvents() ?? [] { adopt(event, now: now) }
         if requestPending, now >= (lastRequest ?? 0) &+ Self.throttle { request(now: now) }
         if let result = scheduler.takeResult() {
             let prediction = Prediction(generation: result.generation, number: result.output)
@@ -137,7 +147,63 @@ final class PadController {
         shownUnlogged = nil
         let milliseconds = shown.generation == newestRequest.generation
             ? Double(now - newestRequest.time) / 1e6 : nil
-        log.prediction(shown, milliseconds: milliseconds)
+        log.prediction(shown, milliseconds: milliseconds,
+                       model: personal.map { $0.usesPersonalModel ? "personal" : "shipped" })
+    }
+
+    // MARK: Labels and learning
+
+    /// A typed digit labels the next digit of the number read; the whole label is saved once every digit has one.
+    private func typeLabel(_ digit: Int) {
+        guard let personal, let number = state.prediction?.number else {
+            state.notice = personal == nil ? nil : "DRAW FIRST, THEN TYPE WHAT YOU MEANT"
+            return
+        }
+        state.typedLabel += String(digit)
+        guard state.typedLabel.count == number.digits.count else {
+            state.notice = "LABEL \(state.typedLabel)" + String(repeating: "_", count: number.digits.count - state.typedLabel.count)
+            return
+        }
+        let label = state.typedLabel
+        let samples = zip(number.digits, label).map { read, character in
+            PersonalSample(label: character.wholeNumberValue!, networkImage: read.image,
+                           strokes: strokes(inside: read.bounds), canvasWidth: state.canvas.width,
+                           canvasHeight: state.canvas.height)
+        }
+        personal.save(samples, label: label)
+        state.notice = "SAVING \(label)..."
+        log.line(#"{"event":"correction","label":\#(JSONText.string(label)),"reading":\#(JSONText.string(number.text)),"digits":\#(samples.count)}"#)
+        state.typedLabel = ""
+    }
+
+    /// The strokes drawn for the digit found in `bounds`: those whose points mostly lie inside it.
+    private func strokes(inside bounds: Rect) -> [Stroke] {
+        state.strokes.filter { stroke in
+            let inside = stroke.points.filter { bounds.contains(Int($0.x), Int($0.y)) }.count
+            return 2 * inside >= stroke.points.count
+        }
+    }
+
+    private func adopt(_ event: PersonalHand.Event, now: UInt64) {
+        switch event {
+        case let .saved(label, samples):
+            state.notice = "SAVED \(label): \(samples) SAMPLES, L TO LEARN"
+        case let .learning(fraction):
+            state.notice = "LEARNING \(Int(fraction * 100))%"
+        case let .learned(samples, seconds, steps):
+            state.notice = "LEARNED YOUR HAND FROM \(samples) SAMPLES"
+            log.line(String(format: #"{"event":"learned","samples":%d,"seconds":%.2f,"steps":%d,"model":"personal"}"#,
+                             samples, seconds, steps))
+            request(now: now)
+        case let .switched(toPersonal):
+            state.notice = toPersonal ? "READING WITH YOUR MODEL" : "READING WITH THE SHIPPED MODEL"
+            log.line(#"{"event":"model","model":"\#(toPersonal ? "personal" : "shipped")"}"#)
+            request(now: now)
+        case let .failed(message):
+            state.notice = "COULD NOT: " + message.uppercased()
+            log.line(#"{"event":"error","message":\#(JSONText.string(message))}"#)
+        }
+        needsFrame = true
     }
 
     /// Asks for a reading of the canvas now (or forgets the last one when the canvas is empty).
@@ -161,15 +227,24 @@ struct PredictionLog {
     /// Where lines go; standard output by default.
     var write: @Sendable (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
-    /// - Parameter milliseconds: how long the readout took to appear after its request, when known.
-    func prediction(_ p: Prediction, milliseconds: Double? = nil) {
+    /// - Parameters:
+    ///   - milliseconds: how long the readout took to appear after its request, when known.
+    ///   - model: which model read it ("personal" or "shipped"), when the pad has a choice.
+    func prediction(_ p: Prediction, milliseconds: Double? = nil, model: String? = nil) {
         guard enabled else { return }
         let latency = milliseconds.map { String(format: #","latency_ms":%.2f"#, $0) } ?? ""
-        write(#"{"event":"prediction",\#(p.number.jsonFields())\#(latency)}"#)
+        let source = model.map { #","model":\#(JSONText.string($0))"# } ?? ""
+        write(#"{"event":"prediction",\#(p.number.jsonFields())\#(latency)\#(source)}"#)
     }
 
     func event(_ name: String) {
         guard enabled else { return }
         write(#"{"event":\#(JSONText.string(name))}"#)
+    }
+
+    /// Writes a whole JSON line when logging.
+    func line(_ json: String) {
+        guard enabled else { return }
+        write(json)
     }
 }

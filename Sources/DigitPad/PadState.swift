@@ -14,6 +14,10 @@ public struct PadState {
     public private(set) var canvas: InkCanvas
     public private(set) var brush: Float
     public var prediction: Prediction?
+    /// Digits typed so far to label the drawing (a correction or a confirmation), cleared when the drawing changes.
+    public var typedLabel = ""
+    /// A short line about what the pad is doing for the person (saving, learning, which model reads).
+    public var notice: String?
 
     public init(layout: PadLayout, brush: Float = defaultBrush) {
         self.layout = layout
@@ -30,6 +34,7 @@ public struct PadState {
         case let .press(x, y, button) where button == 1 && layout.canvas.contains(x, y):
             let point = canvasPoint(x, y)
             current = Stroke(points: [point], radius: brush)
+            typedLabel = ""
             canvas.drawSegment(from: point, to: point, radius: brush)
             return .drew
         case let .motion(x, y):
@@ -58,6 +63,7 @@ public struct PadState {
     }
 
     public mutating func clear() {
+        typedLabel = ""
         strokes.removeAll()
         current = nil
         canvas.clear()
@@ -66,6 +72,7 @@ public struct PadState {
 
     public mutating func undo() {
         guard !strokes.isEmpty else { return }
+        typedLabel = ""
         strokes.removeLast()
         canvas.render(strokes)
         if strokes.isEmpty { prediction = nil }

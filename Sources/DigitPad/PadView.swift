@@ -74,6 +74,12 @@ enum PadView {
         let layout = state.layout, area = layout.number
         guard area.width > 0, area.height > 0 else { return }
         frame.text("READING", x: area.x, y: area.y, dim)
+        if let notice = state.notice {
+            let x = area.x + PixelFont.width(of: "READING", scale: 2) + 24
+            if let scale = fittingScale(notice, width: area.maxX - x, scales: [2, 1]) {
+                frame.text(notice, x: x, y: area.y + (2 - scale) * 3, scale: scale, accent)
+            }
+        }
         guard let p = state.prediction else {
             let cell = layout.digitCell(0, of: 1)
             frame.text("?", x: cell.x, y: cell.y + 24, scale: 8, border)
