@@ -22,10 +22,7 @@ enum IDX {
     /// Reads and checks an IDX file, inflating it first when it is gzip-compressed.
     static func read(_ url: URL, magic expected: UInt32) throws -> IDXArray {
         let name = url.lastPathComponent
-        let raw: Data
-        do { raw = try Data(contentsOf: url) } catch {
-            throw DataError("\(name): cannot read (\(FileManager.default.fileExists(atPath: url.path) ? "unreadable" : "no such file"))")
-        }
+        let raw = try InputFile.read(url, name: name)
         let data = raw.starts(with: gzipMagic) ? try gunzip(raw, name: name) : raw
         let bytes = [UInt8](data)
         guard bytes.count >= 4 else { throw DataError("\(name): truncated: \(bytes.count) bytes, too short for an IDX header") }

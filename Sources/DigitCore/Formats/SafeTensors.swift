@@ -31,9 +31,7 @@ public struct SafeTensorsFile: Sendable {
 
     public static func read(from url: URL) throws -> SafeTensorsFile {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ModelFileError("\(url.lastPathComponent): cannot read (\(FileManager.default.fileExists(atPath: url.path) ? "unreadable" : "no such file"))")
-        }
+        do { data = try InputFile.read(url, name: url.lastPathComponent) } catch { throw ModelFileError(error.description) }
         return try decode(data, name: url.lastPathComponent)
     }
 
