@@ -128,7 +128,7 @@ died() {
     { wait "$pid"; } 2>/dev/null || status=$?
     pid=""
     cp "$err" artifacts/soak-stderr.txt
-    fail "the pad died $1 (exit $status): $(grep -m1 -E "Fatal error|runtime failure" "$err" || grep -m1 crash "$err" || head -n 1 "$err") (stderr in artifacts/soak-stderr.txt)"
+    fail "the pad died $1 (exit $status): $(grep -m1 -oE "(Fatal error|Swift runtime failure)[^*]*" "$err" || grep -m1 crash "$err" || head -n 1 "$err") (stderr in artifacts/soak-stderr.txt)"
 }
 
 start_x
