@@ -16,16 +16,21 @@ shift || true
 
 # SwiftPM passes each --sanitize as its own -sanitize= flag and swiftc keeps only the last, so the Swift code is
 # also given both at once; -enable-testing lets the harnesses call the readers' internal entry points; lld links
-# the sanitizer runtimes without gold's warnings.
-build=(swift build -c release --package-path Fuzz --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address
-       -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing -Xswiftc -use-ld=lld)
+# the sanitizer runtimes without gold's warnings. Without manifest caching, files added to the main package since
+# the last fuzz build are seen.
+build=(swift build -c release --package-path Fuzz --scratch-path .build-fuzz --disable-build-manifest-caching
+       --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing
+       -Xswiftc -use-ld=lld)
 echo "fuzz: building the harnesses"
-"${build[@]}" 2>&1 | grep -E "error|warning|Compiling digits_fuzz|Build complete" || true
+mkdir -p artifacts/fuzz
+if ! "${build[@]}" >artifacts/fuzz/build.log 2>&1; then
+    grep -E "error" artifacts/fuzz/build.log | head -n 20 >&2
+    echo "fuzz: the build failed (artifacts/fuzz/build.log)" >&2
+    exit 1
+fi
 binary="$("${build[@]}" --show-bin-path)/digits-fuzz"
-[[ -x "$binary" ]] || { echo "fuzz: the build failed" >&2; exit 1; }
 
 if (($#)); then names=("$@"); else names=(); for dir in Fuzz/Corpus/*/; do names+=("$(basename "$dir")"); done; fi
-mkdir -p artifacts/fuzz
 failed=0
 for name in "${names[@]}"; do
     [[ -d "Fuzz/Corpus/$name" ]] || { echo "fuzz: no seed corpus Fuzz/Corpus/$name" >&2; failed=1; continue; }
