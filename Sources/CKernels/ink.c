@@ -1,6 +1,6 @@
 // The preprocessing passes' hot loops (InkLoops.swift and InkRegion's cell summaries), compiled for each of the
-// kernels' paths (dispatch.h). Contraction is off: a fused multiply-add would round differently from plain multiply and add, and a
-// canvas must give the same 28x28 image on every CPU.
+// kernels' paths (dispatch.h). Contraction is off: a fused multiply-add would round differently from plain
+// multiply and add, and a canvas must give the same 28x28 image on every CPU.
 #include "CKernels.h"
 #include "dispatch.h"
 

@@ -49,7 +49,8 @@ public enum AtomicFile {
         let prefix = ".\(url.lastPathComponent).", suffix = ".partial"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
         for name in names where name.hasPrefix(prefix) && name.hasSuffix(suffix) {
-            guard let writer = pid_t(name.dropFirst(prefix.count).dropLast(suffix.count)), writer != getpid() else { continue }
+            let writer = pid_t(name.dropFirst(prefix.count).dropLast(suffix.count))
+            guard let writer, writer != getpid() else { continue }
             if kill(writer, 0) != 0 && errno == ESRCH { unlink(directory.appendingPathComponent(name).path) }
         }
     }

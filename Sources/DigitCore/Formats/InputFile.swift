@@ -8,7 +8,8 @@ enum InputFile {
     static func read(_ url: URL, name: String) throws(DataError) -> Data {
         var status = stat()
         guard stat(url.path, &status) == 0 else {
-            throw DataError("\(name): cannot read (\(errno == ENOENT ? "no such file" : String(cString: strerror(errno))))")
+            let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
+            throw DataError("\(name): cannot read (\(reason))")
         }
         switch status.st_mode & S_IFMT {
         case S_IFREG: break

@@ -40,7 +40,8 @@ enum PNG {
         guard let h = header else { throw fail("not a valid PNG (no header)") }
         guard ended else { throw fail("truncated PNG (no end chunk)") }
         // Each side is bounded before the product, which could otherwise overflow (sides are 32-bit).
-        guard (1...maxPixels).contains(h.width), (1...maxPixels).contains(h.height), h.width * h.height <= maxPixels else {
+        let sides = 1...maxPixels
+        guard sides.contains(h.width), sides.contains(h.height), h.width * h.height <= maxPixels else {
             throw fail("implausible PNG size \(h.width)x\(h.height)")
         }
         guard h.interlace == 0 else { throw fail("interlaced PNG is not supported; save it without interlacing") }
