@@ -14,7 +14,10 @@ data=Data/mnist
 ls "$data"/t10k-images* >/dev/null 2>&1 || { echo "kill-train: no MNIST in $data (scripts/fetch-mnist.sh)" >&2; exit 1; }
 
 scratch=$(mktemp -d) pid=""
-cleanup() { [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null; rm -rf "$scratch"; }
+cleanup() {
+    if [[ -n "$pid" ]]; then kill -9 "$pid" 2>/dev/null || true; fi
+    rm -rf "$scratch"
+}
 trap cleanup EXIT
 failures=0
 pass() { echo "PASS: $*"; }

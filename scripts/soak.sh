@@ -20,8 +20,8 @@ done
 mkdir -p artifacts
 scratch=$(mktemp -d) pid="" xvfb=""
 cleanup() {
-    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null
-    [[ -n "$xvfb" ]] && kill "$xvfb" 2>/dev/null
+    if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; fi
+    if [[ -n "$xvfb" ]]; then kill "$xvfb" 2>/dev/null || true; fi
     rm -rf "$scratch"
 }
 trap cleanup EXIT
