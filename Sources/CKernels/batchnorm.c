@@ -2,7 +2,7 @@
 // the results are those of the plain loops this replaces; the ReLU mask is a bit mask because, written as a
 // select, the compiler branched on it and mispredicted half the time.
 #include "CKernels.h"
-#include "vector.h"
+#include "dispatch.h"
 #include <string.h>
 
 #pragma STDC FP_CONTRACT OFF
@@ -18,10 +18,9 @@ static inline float masked(const float *restrict dy, const float *restrict y, si
     return value;
 }
 
-DIGITS_VECTOR_CLONES
-void digits_batchnorm_backward(const float *restrict x, const float *restrict y, const float *restrict dy, size_t n,
-                               size_t count, size_t stride, float mean, float inverse_std, float gamma,
-                               float *restrict dx, float *sum_dy, float *sum_dy_xhat) {
+DIGITS_BODY void batchnorm_backward(const float *restrict x, const float *restrict y, const float *restrict dy,
+                                    size_t n, size_t count, size_t stride, float mean, float inverse_std,
+                                    float gamma, float *restrict dx, float *sum_dy, float *sum_dy_xhat) {
     float total = 0, moment = 0;
     for (size_t i = 0; i < n; i++) {
         const size_t at = i * stride;
@@ -40,4 +39,37 @@ void digits_batchnorm_backward(const float *restrict x, const float *restrict y,
     }
     *sum_dy = total;
     *sum_dy_xhat = moment;
+}
+
+typedef void batchnorm_backward_fn(const float *, const float *, const float *, size_t, size_t, size_t, float,
+                                   float, float, float *, float *, float *);
+
+static void batchnorm_backward_portable(const float *x, const float *y, const float *dy, size_t n, size_t count,
+                                        size_t stride, float mean, float inverse_std, float gamma, float *dx,
+                                        float *sum_dy, float *sum_dy_xhat) {
+    batchnorm_backward(x, y, dy, n, count, stride, mean, inverse_std, gamma, dx, sum_dy, sum_dy_xhat);
+}
+
+DIGITS_TARGET_AVX2
+static void batchnorm_backward_avx2(const float *x, const float *y, const float *dy, size_t n, size_t count,
+                                    size_t stride, float mean, float inverse_std, float gamma, float *dx,
+                                    float *sum_dy, float *sum_dy_xhat) {
+    batchnorm_backward(x, y, dy, n, count, stride, mean, inverse_std, gamma, dx, sum_dy, sum_dy_xhat);
+}
+
+DIGITS_TARGET_AVX512
+static void batchnorm_backward_avx512(const float *x, const float *y, const float *dy, size_t n, size_t count,
+                                      size_t stride, float mean, float inverse_std, float gamma, float *dx,
+                                      float *sum_dy, float *sum_dy_xhat) {
+    batchnorm_backward(x, y, dy, n, count, stride, mean, inverse_std, gamma, dx, sum_dy, sum_dy_xhat);
+}
+
+static batchnorm_backward_fn *const batchnorm_backward_variants[digits_path_count] = {
+    batchnorm_backward_portable, batchnorm_backward_avx2, batchnorm_backward_avx512};
+
+void digits_batchnorm_backward(const float *x, const float *y, const float *dy, size_t n, size_t count,
+                               size_t stride, float mean, float inverse_std, float gamma, float *dx, float *sum_dy,
+                               float *sum_dy_xhat) {
+    batchnorm_backward_variants[digits_kernel_path()](x, y, dy, n, count, stride, mean, inverse_std, gamma, dx,
+                                                      sum_dy, sum_dy_xhat);
 }

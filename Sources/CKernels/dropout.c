@@ -2,7 +2,7 @@
 // is a mix of `state + k * gamma`, so every group of four elements computes its own random number and the loop
 // vectorizes, with exactly the numbers a sequential generator would have drawn.
 #include "CKernels.h"
-#include "vector.h"
+#include "dispatch.h"
 #include <stdint.h>
 
 static const uint64_t gamma_step = 0x9E3779B97F4A7C15ull;
@@ -13,9 +13,8 @@ static inline uint64_t mix(uint64_t z) {
     return z ^ (z >> 31);
 }
 
-DIGITS_VECTOR_CLONES
-uint64_t digits_dropout(uint64_t state, uint32_t threshold, float keep, const float *restrict x, size_t count,
-                        float *restrict mask, float *restrict y) {
+DIGITS_BODY uint64_t dropout(uint64_t state, uint32_t threshold, float keep, const float *restrict x, size_t count,
+                             float *restrict mask, float *restrict y) {
     const size_t groups = (count + 3) / 4;
     for (size_t g = 0; g < groups; g++) {
         const uint64_t bits = mix(state + (g + 1) * gamma_step);
@@ -28,4 +27,30 @@ uint64_t digits_dropout(uint64_t state, uint32_t threshold, float keep, const fl
         }
     }
     return state + groups * gamma_step;
+}
+
+typedef uint64_t dropout_fn(uint64_t, uint32_t, float, const float *, size_t, float *, float *);
+
+static uint64_t dropout_portable(uint64_t state, uint32_t threshold, float keep, const float *x, size_t count,
+                                 float *mask, float *y) {
+    return dropout(state, threshold, keep, x, count, mask, y);
+}
+
+DIGITS_TARGET_AVX2
+static uint64_t dropout_avx2(uint64_t state, uint32_t threshold, float keep, const float *x, size_t count,
+                             float *mask, float *y) {
+    return dropout(state, threshold, keep, x, count, mask, y);
+}
+
+DIGITS_TARGET_AVX512
+static uint64_t dropout_avx512(uint64_t state, uint32_t threshold, float keep, const float *x, size_t count,
+                               float *mask, float *y) {
+    return dropout(state, threshold, keep, x, count, mask, y);
+}
+
+static dropout_fn *const dropout_variants[digits_path_count] = {dropout_portable, dropout_avx2, dropout_avx512};
+
+uint64_t digits_dropout(uint64_t state, uint32_t threshold, float keep, const float *x, size_t count, float *mask,
+                        float *y) {
+    return dropout_variants[digits_kernel_path()](state, threshold, keep, x, count, mask, y);
 }

@@ -6,7 +6,7 @@
 // stores: the masks do the zero padding and suppress faults outside the image. Otherwise the copies are vectorized
 // 8 wide rather than left to a 16-wide loop whose remainder would run one float at a time.
 #include "CKernels.h"
-#include "vector.h"
+#include "dispatch.h"
 #include <stdint.h>
 
 /// Output columns j of row offset v whose input column j+v-pad lies inside [0, width): lo..<hi.
@@ -95,9 +95,8 @@ static void col2im_masked(const float *restrict col, size_t channels, size_t hei
 }
 #endif
 
-DIGITS_VECTOR_CLONES
-static void im2col_portable(const float *restrict x, size_t channels, size_t height, size_t width, size_t kernel,
-                            size_t pad, size_t out_height, size_t out_width, float *restrict col) {
+DIGITS_BODY void im2col(const float *restrict x, size_t channels, size_t height, size_t width, size_t kernel,
+                        size_t pad, size_t out_height, size_t out_width, float *restrict col) {
     float *row = col;
     for (size_t c = 0; c < channels; c++) {
         const float *plane = x + c * height * width;
@@ -123,9 +122,8 @@ static void im2col_portable(const float *restrict x, size_t channels, size_t hei
     }
 }
 
-DIGITS_VECTOR_CLONES
-static void col2im_portable(const float *restrict col, size_t channels, size_t height, size_t width, size_t kernel,
-                            size_t pad, size_t out_height, size_t out_width, float *restrict x) {
+DIGITS_BODY void col2im(const float *restrict col, size_t channels, size_t height, size_t width, size_t kernel,
+                        size_t pad, size_t out_height, size_t out_width, float *restrict x) {
     for (size_t i = 0; i < channels * height * width; i++) x[i] = 0;
     const float *row = col;
     for (size_t c = 0; c < channels; c++) {
@@ -147,24 +145,66 @@ static void col2im_portable(const float *restrict col, size_t channels, size_t h
     }
 }
 
+typedef void im2col_fn(const float *, size_t, size_t, size_t, size_t, size_t, size_t, size_t, float *);
+
+static void im2col_portable(const float *x, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
+                            size_t out_height, size_t out_width, float *col) {
+    im2col(x, channels, height, width, kernel, pad, out_height, out_width, col);
+}
+
+DIGITS_TARGET_AVX2
+static void im2col_avx2(const float *x, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
+                        size_t out_height, size_t out_width, float *col) {
+    im2col(x, channels, height, width, kernel, pad, out_height, out_width, col);
+}
+
+DIGITS_TARGET_AVX512
+static void im2col_avx512(const float *x, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
+                          size_t out_height, size_t out_width, float *col) {
+    im2col(x, channels, height, width, kernel, pad, out_height, out_width, col);
+}
+
+static im2col_fn *const im2col_variants[digits_path_count] = {im2col_portable, im2col_avx2, im2col_avx512};
+
+static void col2im_portable(const float *col, size_t channels, size_t height, size_t width, size_t kernel,
+                            size_t pad, size_t out_height, size_t out_width, float *x) {
+    col2im(col, channels, height, width, kernel, pad, out_height, out_width, x);
+}
+
+DIGITS_TARGET_AVX2
+static void col2im_avx2(const float *col, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
+                        size_t out_height, size_t out_width, float *x) {
+    col2im(col, channels, height, width, kernel, pad, out_height, out_width, x);
+}
+
+DIGITS_TARGET_AVX512
+static void col2im_avx512(const float *col, size_t channels, size_t height, size_t width, size_t kernel,
+                          size_t pad, size_t out_height, size_t out_width, float *x) {
+    col2im(col, channels, height, width, kernel, pad, out_height, out_width, x);
+}
+
+static im2col_fn *const col2im_variants[digits_path_count] = {col2im_portable, col2im_avx2, col2im_avx512};
+
 void digits_im2col(const float *x, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
                    size_t out_height, size_t out_width, float *col) {
+    const digits_path path = digits_kernel_path();
 #if DIGITS_MASKED_ROWS
-    if (out_width <= masked_row_limit && digits_has_avx512()) {
+    if (path == digits_path_avx512 && out_width <= masked_row_limit) {
         im2col_masked(x, channels, height, width, kernel, pad, out_height, out_width, col);
         return;
     }
 #endif
-    im2col_portable(x, channels, height, width, kernel, pad, out_height, out_width, col);
+    im2col_variants[path](x, channels, height, width, kernel, pad, out_height, out_width, col);
 }
 
 void digits_col2im(const float *col, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
                    size_t out_height, size_t out_width, float *x) {
+    const digits_path path = digits_kernel_path();
 #if DIGITS_MASKED_ROWS
-    if (width <= masked_row_limit && kernel <= 16 && digits_has_avx512()) {
+    if (path == digits_path_avx512 && width <= masked_row_limit && kernel <= 16) {
         col2im_masked(col, channels, height, width, kernel, pad, out_height, out_width, x);
         return;
     }
 #endif
-    col2im_portable(col, channels, height, width, kernel, pad, out_height, out_width, x);
+    col2im_variants[path](col, channels, height, width, kernel, pad, out_height, out_width, x);
 }

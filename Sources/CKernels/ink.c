@@ -1,14 +1,13 @@
-// The preprocessing passes' hot loops (InkLoops.swift and InkRegion's cell summaries), compiled with the vector
-// clones. Contraction is off: a fused multiply-add would round differently from plain multiply and add, and a
-// canvas must give the same 28x28 image on every CPU.
+// The preprocessing passes' hot loops (InkLoops.swift and InkRegion's cell summaries), compiled for each of the
+// kernels' paths (dispatch.h). Contraction is off: a fused multiply-add would round differently from plain
+// multiply and add, and a canvas must give the same 28x28 image on every CPU.
 #include "CKernels.h"
-#include "vector.h"
+#include "dispatch.h"
 
 #pragma STDC FP_CONTRACT OFF
 
-DIGITS_VECTOR_CLONES
-void digits_ink_moments(const float *restrict row, float position, float *restrict mass, float *restrict moment,
-                        size_t count) {
+DIGITS_BODY void ink_moments(const float *restrict row, float position, float *restrict mass,
+                             float *restrict moment, size_t count) {
     for (size_t x = 0; x < count; x++) {
         const float v = row[x];
         mass[x] += v;
@@ -16,9 +15,44 @@ void digits_ink_moments(const float *restrict row, float position, float *restri
     }
 }
 
-DIGITS_VECTOR_CLONES
-void digits_ink_add_scaled(const float *restrict row, float weight, float *restrict y, size_t count) {
+DIGITS_BODY void ink_add_scaled(const float *restrict row, float weight, float *restrict y, size_t count) {
     for (size_t x = 0; x < count; x++) y[x] += weight * row[x];
+}
+
+typedef void ink_moments_fn(const float *, float, float *, float *, size_t);
+static void ink_moments_portable(const float *row, float position, float *mass, float *moment, size_t count) {
+    ink_moments(row, position, mass, moment, count);
+}
+DIGITS_TARGET_AVX2
+static void ink_moments_avx2(const float *row, float position, float *mass, float *moment, size_t count) {
+    ink_moments(row, position, mass, moment, count);
+}
+DIGITS_TARGET_AVX512
+static void ink_moments_avx512(const float *row, float position, float *mass, float *moment, size_t count) {
+    ink_moments(row, position, mass, moment, count);
+}
+static ink_moments_fn *const ink_moments_variants[digits_path_count] = {
+    ink_moments_portable, ink_moments_avx2, ink_moments_avx512};
+
+void digits_ink_moments(const float *row, float position, float *mass, float *moment, size_t count) {
+    ink_moments_variants[digits_kernel_path()](row, position, mass, moment, count);
+}
+
+typedef void ink_add_scaled_fn(const float *, float, float *, size_t);
+static void ink_add_scaled_portable(const float *row, float weight, float *y, size_t count) {
+    ink_add_scaled(row, weight, y, count);
+}
+DIGITS_TARGET_AVX2 static void ink_add_scaled_avx2(const float *row, float weight, float *y, size_t count) {
+    ink_add_scaled(row, weight, y, count);
+}
+DIGITS_TARGET_AVX512 static void ink_add_scaled_avx512(const float *row, float weight, float *y, size_t count) {
+    ink_add_scaled(row, weight, y, count);
+}
+static ink_add_scaled_fn *const ink_add_scaled_variants[digits_path_count] = {
+    ink_add_scaled_portable, ink_add_scaled_avx2, ink_add_scaled_avx512};
+
+void digits_ink_add_scaled(const float *row, float weight, float *y, size_t count) {
+    ink_add_scaled_variants[digits_kernel_path()](row, weight, y, count);
 }
 
 #if defined(__x86_64__)
@@ -67,9 +101,8 @@ static void reduce_cells_avx512(const float *sums, const float *peaks, size_t ce
 #endif
 
 /// Column sums and maxima over rows `first..<last`, the rows added in order.
-DIGITS_VECTOR_CLONES
-static void accumulate_band(const float *restrict pixels, size_t width, size_t first, size_t last,
-                            float *restrict sums, float *restrict peaks) {
+DIGITS_BODY void accumulate_band(const float *restrict pixels, size_t width, size_t first, size_t last,
+                                 float *restrict sums, float *restrict peaks) {
     for (size_t x = 0; x < width; x++) sums[x] = peaks[x] = 0;
     for (size_t y = first; y < last; y++) {
         const float *row = pixels + y * width;
@@ -84,9 +117,8 @@ static void accumulate_band(const float *restrict pixels, size_t width, size_t f
 /// Each of the first `whole` cells' total and peak over its `cell` columns, the columns added left to right. Column
 /// k of every cell, then column k + 1: the cells' additions are independent, so they overlap instead of waiting on
 /// one long chain.
-DIGITS_VECTOR_CLONES
-static void reduce_cells(const float *restrict sums, const float *restrict peaks, size_t cell, size_t whole,
-                         float *restrict total, float *restrict strongest) {
+DIGITS_BODY void reduce_cells(const float *restrict sums, const float *restrict peaks, size_t cell, size_t whole,
+                              float *restrict total, float *restrict strongest) {
     for (size_t cx = 0; cx < whole; cx++) total[cx] = strongest[cx] = 0;
     for (size_t k = 0; k < cell; k++) {
         for (size_t cx = 0; cx < whole; cx++) {
@@ -96,28 +128,44 @@ static void reduce_cells(const float *restrict sums, const float *restrict peaks
     }
 }
 
+/// One band of rows: column sums and maxima over rows `first..<last` into `sums` and `peaks`, then the first
+/// `whole` cells' totals and peaks.
+typedef void band_fn(const float *pixels, size_t width, size_t first, size_t last, size_t cell, size_t whole,
+                     float *sums, float *peaks, float *total, float *strongest);
+
+static void band_portable(const float *pixels, size_t width, size_t first, size_t last, size_t cell, size_t whole,
+                          float *sums, float *peaks, float *total, float *strongest) {
+    accumulate_band(pixels, width, first, last, sums, peaks);
+    reduce_cells(sums, peaks, cell, whole, total, strongest);
+}
+
+DIGITS_TARGET_AVX2
+static void band_avx2(const float *pixels, size_t width, size_t first, size_t last, size_t cell, size_t whole,
+                      float *sums, float *peaks, float *total, float *strongest) {
+    accumulate_band(pixels, width, first, last, sums, peaks);
+    reduce_cells(sums, peaks, cell, whole, total, strongest);
+}
+
+#if DIGITS_INK_AVX512
+static void band_avx512(const float *pixels, size_t width, size_t first, size_t last, size_t cell, size_t whole,
+                        float *sums, float *peaks, float *total, float *strongest) {
+    accumulate_band_avx512(pixels, width, first, last, sums, peaks);
+    reduce_cells_avx512(sums, peaks, cell, whole, total, strongest);
+}
+static band_fn *const band_variants[digits_path_count] = {band_portable, band_avx2, band_avx512};
+#else
+static band_fn *const band_variants[digits_path_count] = {band_portable, band_avx2, band_avx2};
+#endif
+
 void digits_ink_cells(const float *pixels, size_t width, size_t height, size_t cell, size_t grid_width,
                       size_t grid_height, float *columns, float *mass, float *peak) {
-#if DIGITS_INK_AVX512
-    const int vector = digits_has_avx512();
-#else
-    const int vector = 0;
-#endif
+    band_fn *const summarize = band_variants[digits_kernel_path()];
     float *sums = columns, *peaks = columns + width;
     const size_t whole = width / cell;  // cells that are `cell` columns wide; the last may be narrower
     for (size_t band = 0; band < grid_height; band++) {
         const size_t first = band * cell, last = first + cell < height ? first + cell : height;
         float *total = mass + band * grid_width, *strongest = peak + band * grid_width;
-#if DIGITS_INK_AVX512
-        if (vector) {
-            accumulate_band_avx512(pixels, width, first, last, sums, peaks);
-            reduce_cells_avx512(sums, peaks, cell, whole, total, strongest);
-        }
-#endif
-        if (!vector) {
-            accumulate_band(pixels, width, first, last, sums, peaks);
-            reduce_cells(sums, peaks, cell, whole, total, strongest);
-        }
+        summarize(pixels, width, first, last, cell, whole, sums, peaks, total, strongest);
         for (size_t cx = whole; cx < grid_width; cx++) {
             total[cx] = strongest[cx] = 0;
             for (size_t x = cx * cell; x < width; x++) {

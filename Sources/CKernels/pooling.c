@@ -7,7 +7,7 @@
 // each sample from scratch memory without keeping its whole output. Both loops are branch-free selects: which cell
 // wins is data-dependent, and as branches these loops spent most of their time in mispredictions.
 #include "CKernels.h"
-#include "vector.h"
+#include "dispatch.h"
 #include <math.h>
 #include <string.h>
 
@@ -113,9 +113,8 @@ static inline float from_bits(uint32_t u) {
     return f;
 }
 
-DIGITS_VECTOR_CLONES
-static void forward_portable(const float *restrict x, size_t planes, size_t height, size_t width, int rectify,
-                               float *restrict y, uint8_t *restrict winners) {
+DIGITS_BODY void forward(const float *restrict x, size_t planes, size_t height, size_t width, int rectify,
+                         float *restrict y, uint8_t *restrict winners) {
     const size_t oh = height / 2, ow = width / 2;
     const float floor = rectify ? 0 : -INFINITY;
     for (size_t p = 0; p < planes; p++) {
@@ -141,9 +140,8 @@ static void forward_portable(const float *restrict x, size_t planes, size_t heig
     }
 }
 
-DIGITS_VECTOR_CLONES
-static void backward_portable(const uint8_t *restrict winners, const float *restrict dy, size_t planes,
-                                size_t height, size_t width, float *restrict dx) {
+DIGITS_BODY void backward(const uint8_t *restrict winners, const float *restrict dy, size_t planes, size_t height,
+                          size_t width, float *restrict dx) {
     const size_t oh = height / 2, ow = width / 2;
     for (size_t p = 0; p < planes; p++) {
         const uint8_t *codes = winners + p * oh * ow;
@@ -172,24 +170,46 @@ static void backward_portable(const uint8_t *restrict winners, const float *rest
     }
 }
 
+typedef void forward_fn(const float *, size_t, size_t, size_t, int, float *, uint8_t *);
+typedef void backward_fn(const uint8_t *, const float *, size_t, size_t, size_t, float *);
+
+static void forward_portable(const float *x, size_t planes, size_t height, size_t width, int rectify, float *y,
+                             uint8_t *winners) {
+    forward(x, planes, height, width, rectify, y, winners);
+}
+
+DIGITS_TARGET_AVX2
+static void forward_avx2(const float *x, size_t planes, size_t height, size_t width, int rectify, float *y,
+                         uint8_t *winners) {
+    forward(x, planes, height, width, rectify, y, winners);
+}
+
+static void backward_portable(const uint8_t *winners, const float *dy, size_t planes, size_t height, size_t width,
+                              float *dx) {
+    backward(winners, dy, planes, height, width, dx);
+}
+
+DIGITS_TARGET_AVX2
+static void backward_avx2(const uint8_t *winners, const float *dy, size_t planes, size_t height, size_t width,
+                          float *dx) {
+    backward(winners, dy, planes, height, width, dx);
+}
+
+// On AVX-512 the hand-written kernels above run; elsewhere the compiled loops.
+#if DIGITS_POOL_AVX512
+static forward_fn *const forward_variants[digits_path_count] = {forward_portable, forward_avx2, forward_avx512};
+static backward_fn *const backward_variants[digits_path_count] = {backward_portable, backward_avx2, backward_avx512};
+#else
+static forward_fn *const forward_variants[digits_path_count] = {forward_portable, forward_avx2, forward_avx2};
+static backward_fn *const backward_variants[digits_path_count] = {backward_portable, backward_avx2, backward_avx2};
+#endif
+
 void digits_maxpool2x2_forward(const float *x, size_t planes, size_t height, size_t width, int rectify, float *y,
                                uint8_t *winners) {
-#if DIGITS_POOL_AVX512
-    if (digits_has_avx512()) {
-        forward_avx512(x, planes, height, width, rectify, y, winners);
-        return;
-    }
-#endif
-    forward_portable(x, planes, height, width, rectify, y, winners);
+    forward_variants[digits_kernel_path()](x, planes, height, width, rectify, y, winners);
 }
 
 void digits_maxpool2x2_backward(const uint8_t *winners, const float *dy, size_t planes, size_t height, size_t width,
                                 float *dx) {
-#if DIGITS_POOL_AVX512
-    if (digits_has_avx512()) {
-        backward_avx512(winners, dy, planes, height, width, dx);
-        return;
-    }
-#endif
-    backward_portable(winners, dy, planes, height, width, dx);
+    backward_variants[digits_kernel_path()](winners, dy, planes, height, width, dx);
 }

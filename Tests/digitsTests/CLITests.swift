@@ -55,6 +55,22 @@ final class CLITests: XCTestCase {
         XCTAssertNoThrow(try Digits.parseAsRoot(["eval", "--non-digits", "n", "--split", "tuning", "--report", "r"]))
     }
 
+    func testTrainRefusesAMissingOutputFolderBeforeReadingAnyData() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("digits-cli-\(UUID().uuidString)")
+        // Neither folder exists: the output's must be the one named, so the check comes before the data is read.
+        let train = try XCTUnwrap(Digits.parseAsRoot([
+            "train", "--data", scratch.appendingPathComponent("mnist").path,
+            "--output", scratch.appendingPathComponent("missing/x.safetensors").path,
+        ]) as? Digits.Train)
+        XCTAssertThrowsError(try train.run()) { error in
+            let message = Digits.message(for: error)
+            XCTAssertTrue(message.contains("x.safetensors: cannot write (no such folder"), message)
+            XCTAssertTrue(message.contains("missing"), message)
+            XCTAssertFalse(message.contains("\n"), message)
+            XCTAssertNotEqual(Digits.exitCode(for: error), .success)
+        }
+    }
+
     func testEveryCommandHasHelpWithExamples() {
         for command in Digits.configuration.subcommands {
             XCTAssertTrue(command.configuration.discussion.contains("Example"), "\(command) --help lacks examples")

@@ -9,10 +9,12 @@
 /// or NULL when OpenBLAS's own detection should stand.
 const char *digits_blas_core_for_cpu(void);
 
-/// Whether the hand-written AVX-512 kernels run: the CPU has AVX-512F and `digits_use_portable_kernels` is off.
+/// Whether the AVX-512 kernels run: the CPU has AVX-512F and `digits_use_portable_kernels` is off.
 int digits_has_avx512(void);
 
-/// With `on`, every kernel takes its portable path even on an AVX-512 CPU, so tests can check both paths.
+/// With `on`, every kernel runs its portable variant, compiled for baseline x86-64, even on a CPU with AVX2 or
+/// AVX-512, so tests can check that both give the same results; with 0, the CPU's best variant again. The kernels
+/// otherwise choose on their first call.
 void digits_use_portable_kernels(int on);
 
 /// The winner code of a pooling window that passes no gradient.

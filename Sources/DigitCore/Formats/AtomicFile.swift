@@ -7,7 +7,8 @@ public enum AtomicFile {
     /// so the rename itself survives a crash.
     public static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).partial")
+        removeAbandonedTemporaries(of: url)
+        let temporary = directory.appendingPathComponent(temporaryName(of: url, writer: getpid()))
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw DataError("\(url.path): cannot write (\(String(cString: strerror(errno))))") }
         var failure: String?
@@ -34,6 +35,23 @@ public enum AtomicFile {
         if dirFD >= 0 {
             fsync(dirFD)
             close(dirFD)
+        }
+    }
+
+    /// The temporary file a process writes before renaming it over `url`: hidden, beside it, named for the writer.
+    static func temporaryName(of url: URL, writer: pid_t) -> String { ".\(url.lastPathComponent).\(writer).partial" }
+
+    /// Removes the temporary files that writes to `url` left behind when their process was killed mid-write (the
+    /// target itself was never touched). Only those whose writer no longer exists: another live process may be
+    /// writing its own.
+    static func removeAbandonedTemporaries(of url: URL) {
+        let directory = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent).", suffix = ".partial"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(suffix) {
+            let writer = pid_t(name.dropFirst(prefix.count).dropLast(suffix.count))
+            guard let writer, writer != getpid() else { continue }
+            if kill(writer, 0) != 0 && errno == ESRCH { unlink(directory.appendingPathComponent(name).path) }
         }
     }
 

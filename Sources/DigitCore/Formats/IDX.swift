@@ -22,10 +22,11 @@ enum IDX {
     /// Reads and checks an IDX file, inflating it first when it is gzip-compressed.
     static func read(_ url: URL, magic expected: UInt32) throws -> IDXArray {
         let name = url.lastPathComponent
-        let raw: Data
-        do { raw = try Data(contentsOf: url) } catch {
-            throw DataError("\(name): cannot read (\(FileManager.default.fileExists(atPath: url.path) ? "unreadable" : "no such file"))")
-        }
+        return try decode(InputFile.read(url, name: name), magic: expected, name: name)
+    }
+
+    /// Checks the bytes of an IDX file named `name`, inflating them first when they are gzip-compressed.
+    static func decode(_ raw: Data, magic expected: UInt32, name: String) throws -> IDXArray {
         let data = raw.starts(with: gzipMagic) ? try gunzip(raw, name: name) : raw
         let bytes = [UInt8](data)
         guard bytes.count >= 4 else { throw DataError("\(name): truncated: \(bytes.count) bytes, too short for an IDX header") }
@@ -72,7 +73,7 @@ enum IDX {
         }
         defer { inflateEnd(&stream) }
         var output = Data()
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var status: Int32 = Z_OK
         var input = [UInt8](data)
         input.withUnsafeMutableBufferPointer { source in

@@ -19,9 +19,7 @@ public struct GrayImage: Sendable, Equatable {
     /// Colour becomes luminance (Rec. 601 weights); transparency is composited over white.
     public static func load(contentsOf url: URL) throws -> GrayImage {
         let name = url.lastPathComponent
-        guard let data = try? Data(contentsOf: url) else {
-            throw DataError("\(name): cannot read (\(FileManager.default.fileExists(atPath: url.path) ? "unreadable" : "no such file"))")
-        }
+        let data = try InputFile.read(url, name: name)
         let bytes = [UInt8](data)
         if bytes.starts(with: PNG.signature) { return try PNG.decode(bytes, name: name) }
         if bytes.starts(with: [0x50, 0x35]) || bytes.starts(with: [0x50, 0x32]) { return try PGM.decode(bytes, name: name) }

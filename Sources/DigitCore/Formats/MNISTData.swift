@@ -23,6 +23,21 @@ public enum MNISTSplit: String, Sendable {
     case train, test
 
     var prefix: String { self == .train ? "train" : "t10k" }
+
+    /// The two files of a split.
+    enum Kind: String { case images, labels }
+
+    /// A file's original name (`train-images-idx3-ubyte`) and dotted one (`train-images.idx3-ubyte`).
+    func stems(_ kind: Kind) -> [String] {
+        let rank = kind == .images ? 3 : 1
+        return ["\(prefix)-\(kind.rawValue)-idx\(rank)-ubyte", "\(prefix)-\(kind.rawValue).idx\(rank)-ubyte"]
+    }
+
+    /// The file in `directory` under either name, plain or `.gz`, or nil.
+    func file(_ kind: Kind, in directory: URL) -> URL? {
+        stems(kind).flatMap { [$0, $0 + ".gz"] }.map { directory.appendingPathComponent($0) }
+            .first { FileManager.default.fileExists(atPath: $0.path) }
+    }
 }
 
 extension LabeledImages {
@@ -44,16 +59,12 @@ extension LabeledImages {
     /// Finds a split in `directory` under the original names (`train-images-idx3-ubyte`), the dotted ones
     /// (`train-images.idx3-ubyte`), or either with `.gz`.
     public static func load(_ split: MNISTSplit, from directory: URL) throws -> LabeledImages {
-        func find(_ kind: String, _ rank: Int) throws -> URL {
-            let stems = ["\(split.prefix)-\(kind)-idx\(rank)-ubyte", "\(split.prefix)-\(kind).idx\(rank)-ubyte"]
-            let names = stems.flatMap { [$0, $0 + ".gz"] }
-            if let found = names.map({ directory.appendingPathComponent($0) })
-                .first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
-                return found
-            }
+        func find(_ kind: MNISTSplit.Kind) throws -> URL {
+            if let found = split.file(kind, in: directory) { return found }
+            let stems = split.stems(kind)
             throw DataError("\(directory.path): no \(stems[0])[.gz] or \(stems[1])[.gz]; run scripts/fetch-mnist.sh")
         }
-        return try load(images: find("images", 3), labels: find("labels", 1))
+        return try load(images: find(.images), labels: find(.labels))
     }
 
     /// Writes the set as an IDX pair, each file atomically.

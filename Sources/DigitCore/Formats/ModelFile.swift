@@ -60,14 +60,14 @@ public enum ModelFile {
     static func network(from file: SafeTensorsFile, name: String) throws -> Network {
         let meta = file.metadata
         guard meta[Key.format] == format else {
-            throw ModelFileError("\(name): not a digits model (metadata format is \(meta[Key.format].map { "'\($0)'" } ?? "missing"), expected '\(format)')")
+            throw ModelFileError("\(name): not a digits model (metadata format is \(meta[Key.format].map { quoted($0) } ?? "missing"), expected '\(format)')")
         }
         guard meta[Key.version] == version else {
-            throw ModelFileError("\(name): model format version \(meta[Key.version] ?? "missing") is not supported (this program reads version \(version))")
+            throw ModelFileError("\(name): model format version \(meta[Key.version].map { quoted($0) } ?? "missing") is not supported (this program reads version \(version))")
         }
         let archName = meta[Key.architecture] ?? "missing"
         guard let named = Architecture.named(archName) else {
-            throw ModelFileError("\(name): unknown architecture '\(archName)'; this program knows \(Architecture.all.map(\.name).joined(separator: ", "))")
+            throw ModelFileError("\(name): unknown architecture \(quoted(archName)); this program knows \(Architecture.all.map(\.name).joined(separator: ", "))")
         }
         let architecture: Architecture
         switch meta[Key.classes] {
@@ -94,7 +94,7 @@ public enum ModelFile {
         }
         let expected = Set(network.allTensors.map(\.name))
         if let extra = file.tensors.first(where: { !expected.contains($0.name) && !$0.name.hasPrefix(extraPrefix) }) {
-            throw ModelFileError("\(name): tensor '\(extra.name)' does not belong to architecture \(archName)")
+            throw ModelFileError("\(name): tensor \(quoted(extra.name)) does not belong to architecture \(archName)")
         }
         return network
     }

@@ -6,6 +6,8 @@ import Foundation
 enum PNG {
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     static let maxPixels = 1 << 26
+    /// Deflate's best compression: a 258-byte match in two bits.
+    static let maxDeflateRatio = 1032
 
     static func decode(_ bytes: [UInt8], name: String) throws -> GrayImage {
         func fail(_ why: String) -> DataError { DataError("\(name): \(why)") }
@@ -15,6 +17,11 @@ enum PNG {
         var ended = false
         while at + 8 <= bytes.count, !ended {
             let length = Int(IDX.bigEndian(bytes, at: at))
+            // Chunk types are four ASCII letters; anything else is not PNG, and must not reach a message raw.
+            let letters = bytes[at + 4..<at + 8].allSatisfy { (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+            guard letters else {
+                throw fail("not a valid PNG (chunk at byte \(at) has no four-letter type)")
+            }
             let type = String(decoding: bytes[at + 4..<at + 8], as: UTF8.self)
             guard length <= bytes.count - at - 12 else { throw fail("truncated PNG (chunk \(type) runs past the end)") }
             let body = Array(bytes[at + 8..<at + 8 + length])
@@ -32,7 +39,11 @@ enum PNG {
         }
         guard let h = header else { throw fail("not a valid PNG (no header)") }
         guard ended else { throw fail("truncated PNG (no end chunk)") }
-        guard h.width > 0, h.height > 0, h.width * h.height <= maxPixels else { throw fail("implausible PNG size \(h.width)x\(h.height)") }
+        // Each side is bounded before the product, which could otherwise overflow (sides are 32-bit).
+        let sides = 1...maxPixels
+        guard sides.contains(h.width), sides.contains(h.height), h.width * h.height <= maxPixels else {
+            throw fail("implausible PNG size \(h.width)x\(h.height)")
+        }
         guard h.interlace == 0 else { throw fail("interlaced PNG is not supported; save it without interlacing") }
         let channels: Int
         switch (h.colour, h.depth) {
@@ -43,7 +54,12 @@ enum PNG {
         default: throw fail("unsupported PNG colour type \(h.colour) at bit depth \(h.depth)")
         }
         let bitsPerPixel = channels * h.depth, stride = (h.width * bitsPerPixel + 7) / 8
-        let raw = try inflate(compressed, expected: (stride + 1) * h.height, name: name)
+        let expected = (stride + 1) * h.height
+        // Refuse before allocating: a few bytes of header can claim gigabytes that the data cannot hold.
+        guard expected <= compressed.count * maxDeflateRatio else {
+            throw fail("truncated PNG (\(compressed.count) bytes of image data cannot hold \(h.width)x\(h.height) pixels)")
+        }
+        let raw = try inflate(compressed, expected: expected, name: name)
         let rows = try unfilter(raw, stride: stride, height: h.height, bytesPerPixel: max(1, bitsPerPixel / 8), name: name)
 
         var gray = [UInt8](repeating: 0, count: h.width * h.height)

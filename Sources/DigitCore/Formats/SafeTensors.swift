@@ -31,9 +31,7 @@ public struct SafeTensorsFile: Sendable {
 
     public static func read(from url: URL) throws -> SafeTensorsFile {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ModelFileError("\(url.lastPathComponent): cannot read (\(FileManager.default.fileExists(atPath: url.path) ? "unreadable" : "no such file"))")
-        }
+        do { data = try InputFile.read(url, name: url.lastPathComponent) } catch { throw ModelFileError(error.description) }
         return try decode(data, name: url.lastPathComponent)
     }
 
@@ -53,25 +51,28 @@ public struct SafeTensorsFile: Sendable {
         if let raw = header[metadataKey] {
             guard let meta = raw as? [String: Any] else { throw fail("__metadata__ is not an object") }
             for (key, value) in meta {
-                guard let text = value as? String else { throw fail("metadata '\(key)' is not a string") }
+                guard let text = value as? String else { throw fail("metadata \(quoted(key)) is not a string") }
                 metadata[key] = text
             }
         }
         var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
         for (key, raw) in header where key != metadataKey {
-            guard let entry = raw as? [String: Any] else { throw fail("tensor '\(key)' is not described by an object") }
+            guard let entry = raw as? [String: Any] else { throw fail("tensor \(quoted(key)) is not described by an object") }
             guard let dtype = entry["dtype"] as? String, dtype == "F32" else {
-                throw fail("tensor '\(key)' has dtype \(entry["dtype"].map { "\($0)" } ?? "missing"); only F32 is supported")
+                let found = entry["dtype"].map { ($0 as? String).map { quoted($0) } ?? "that is not a string" } ?? "missing"
+                throw fail("tensor \(quoted(key)) has dtype \(found); only F32 is supported")
             }
             guard let shape = intArray(entry["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
-                throw fail("tensor '\(key)' has no valid shape")
+                throw fail("tensor \(quoted(key)) has no valid shape")
             }
             guard let offsets = intArray(entry["data_offsets"]), offsets.count == 2, offsets[0] >= 0, offsets[1] >= offsets[0] else {
-                throw fail("tensor '\(key)' has no valid data_offsets")
+                throw fail("tensor \(quoted(key)) has no valid data_offsets")
             }
             let elements = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
-            guard elements < Int.max / 4, offsets[1] - offsets[0] == elements * 4 else {
-                throw fail("tensor '\(key)' of shape \(shape) needs \(elements * 4) bytes but its offsets span \(offsets[1] - offsets[0])")
+            // The byte count is computed only once it cannot overflow.
+            guard elements < Int.max / 4 else { throw fail("tensor \(quoted(key)) of shape \(shape) is implausibly large") }
+            guard offsets[1] - offsets[0] == elements * 4 else {
+                throw fail("tensor \(quoted(key)) of shape \(shape) needs \(elements * 4) bytes but its offsets span \(offsets[1] - offsets[0])")
             }
             entries.append((key, shape, offsets[0], offsets[1]))
         }
@@ -80,11 +81,11 @@ public struct SafeTensorsFile: Sendable {
         var expected = 0
         for entry in entries {
             guard entry.begin == expected else {
-                throw fail(entry.begin > expected ? "gap before tensor '\(entry.name)' (bytes \(expected)..<\(entry.begin) unused)"
-                                                  : "tensor '\(entry.name)' overlaps the tensor before it")
+                throw fail(entry.begin > expected ? "gap before tensor \(quoted(entry.name)) (bytes \(expected)..<\(entry.begin) unused)"
+                                                  : "tensor \(quoted(entry.name)) overlaps the tensor before it")
             }
             guard entry.end <= dataSize else {
-                throw fail("truncated: tensor '\(entry.name)' needs bytes \(entry.begin)..<\(entry.end) but the data section has \(dataSize)")
+                throw fail("truncated: tensor \(quoted(entry.name)) needs bytes \(entry.begin)..<\(entry.end) but the data section has \(dataSize)")
             }
             expected = entry.end
         }

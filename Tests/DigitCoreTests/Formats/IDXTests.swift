@@ -92,16 +92,4 @@ final class IDXTests: XCTestCase {
     func testMissingSplitNamesTheDirectoryAndTheFix() throws {
         assertFails(try LabeledImages.load(.train, from: directory), mentioning: ["train-images", "fetch-mnist"])
     }
-
-    /// Opt-in: the real MNIST files (set DIGITS_MNIST_DIR).
-    func testRealMNISTWhenAvailable() throws {
-        guard let dir = ProcessInfo.processInfo.environment["DIGITS_MNIST_DIR"] else {
-            throw XCTSkip("set DIGITS_MNIST_DIR to check the real files")
-        }
-        let train = try LabeledImages.load(.train, from: URL(fileURLWithPath: dir))
-        let test = try LabeledImages.load(.test, from: URL(fileURLWithPath: dir))
-        XCTAssertEqual([train.count, test.count], [60_000, 10_000])
-        let histogram = (0..<MNIST.classes).map { d in test.labels.filter { $0 == d }.count }
-        XCTAssertTrue(histogram.allSatisfy { (850...1200).contains($0) }, "\(histogram)")
-    }
 }

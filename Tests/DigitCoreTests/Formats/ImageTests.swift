@@ -96,4 +96,10 @@ final class ImageTests: XCTestCase {
         assertFails(try GrayImage.load(contentsOf: write(Data(bytes), "i.png")), mentioning: ["interlaced"])
         assertFails(try GrayImage.load(contentsOf: directory.appendingPathComponent("none.png")), mentioning: ["none.png"])
     }
+
+    func testASizeTheDataCannotHoldIsRefused() throws {
+        // 8192x8192 RGBA at 16 bits would be 512 MB of rows; two rows of data cannot inflate to that.
+        let huge = png(width: 8192, height: 8192, depth: 16, colour: 6, scanlines: [UInt8](repeating: 0, count: 2 * 65537))
+        assertFails(try GrayImage.load(contentsOf: write(huge, "huge.png")), mentioning: ["huge.png", "cannot hold 8192x8192"])
+    }
 }

@@ -43,7 +43,7 @@ final class SafeTensorsTests: XCTestCase {
         assertFails(try decode(file(header: "{}", declaredLength: 1 << 40)), mentioning: ["header length"])
         assertFails(try decode(file(header: "{\"a\":", data: [])), mentioning: ["JSON"])
         assertFails(try decode(file(header: #"{"t":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}"#, data: four)),
-                    mentioning: ["dtype F16"])
+                    mentioning: ["dtype 'F16'"])
         assertFails(try decode(file(header: #"{"t":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, data: four)),
                     mentioning: ["'t'", "needs 8 bytes"])
         assertFails(try decode(file(header: #"{"t":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: four + four)),

@@ -19,7 +19,8 @@ func assertFails<T>(_ body: @autoclosure () throws -> T, mentioning phrases: [St
         for phrase in phrases {
             XCTAssertTrue(message.contains(phrase), "'\(message)' should mention '\(phrase)'", file: file, line: line)
         }
-        XCTAssertFalse(message.contains("\n"), "'\(message)' should be one line", file: file, line: line)
+        XCTAssertFalse(message.unicodeScalars.contains { $0 == "\n" || $0 == "\r" }, "'\(message)' should be one line",
+                       file: file, line: line)
     }
 }
 
