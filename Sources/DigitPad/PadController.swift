@@ -48,6 +48,8 @@ final class PadController {
     private var newestRequest = (generation: 0, time: UInt64(0))
     /// A readout put into the last frame and not yet logged.
     private var shownUnlogged: Prediction?
+    /// The newest window size not yet laid out.
+    private var pendingSize: (width: Int, height: Int)?
 
     init(state: PadState, scheduler: PadScheduler, log: PredictionLog, personal: PersonalHand? = nil) {
         self.state = state
@@ -94,7 +96,9 @@ final class PadController {
             }
             needsFrame = true
         case let .resize(width, height):
-            if state.relayout(PadLayout(width: width, height: height)) { request(now: now) }
+            // Applied in `update`, once per burst: a window being dragged sends many sizes, and each relayout
+            // redraws the whole canvas.
+            pendingSize = (width, height)
             needsFrame = true
         case .expose:
             needsFrame = true
@@ -115,6 +119,10 @@ final class PadController {
     /// After a burst of events: sends the throttled request when it is due, adopts a finished result and shows
     /// what happened in the background.
     func update(now: UInt64) {
+        if let size = pendingSize {
+            pendingSize = nil
+            if state.relayout(PadLayout(width: size.width, height: size.height)) { request(now: now) }
+        }
         for event in personal?.takeEvents() ?? [] { adopt(event, now: now) }
         if requestPending, now >= (lastRequest ?? 0) &+ Self.throttle { request(now: now) }
         if let result = scheduler.takeResult() {

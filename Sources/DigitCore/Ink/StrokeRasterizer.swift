@@ -43,8 +43,9 @@ public struct InkCanvas: Sendable, Equatable {
 
     /// Anti-aliased round-capped segment: each pixel's coverage comes from the distance d of its centre
     /// to the segment, coverage = clamp(radius + 0.5 - d, 0, 1); combined with existing ink by max, so
-    /// overlapping segments of one stroke don't darken joints. Only the segment's bounding box
-    /// (+radius+1) is touched. A segment of zero length draws a dot.
+    /// overlapping segments of one stroke don't darken joints. Only pixels near the segment are touched: on each
+    /// row of its bounding box (+radius+1), the span the capsule can reach, so a long diagonal costs its length
+    /// times its width rather than its bounding box. A segment of zero length draws a dot.
     ///
     /// With p the pixel centre, t = clamp(((p - a) . (b - a)) / |b - a|^2, 0, 1) and d = |p - (a + t (b - a))|.
     public mutating func drawSegment(from a: InkPoint, to b: InkPoint, radius: Float) {
@@ -60,11 +61,23 @@ public struct InkCanvas: Sendable, Equatable {
         let inverseLength = lengthSquared > 0 ? 1 / lengthSquared : 0
         let edge = radius + Self.antialiasHalfWidth
         let width = self.width
+        // On the row through height Y the capsule lies within `halfSpan` of the segment's x at Y (clamped to the
+        // segment's rows): reach / |sin| of the segment's angle. Pixels outside get no ink either way.
+        let steep = abs(dy) > 0, slope = steep ? dx / dy : 0
+        let halfSpan = steep ? reach * lengthSquared.squareRoot() / abs(dy) + 1 : Float(x1 - x0 + 1)
+        let top = min(a.y, b.y), bottom = max(a.y, b.y)
         pixels.withUnsafeMutableBufferPointer { out in
             for y in y0...y1 {
                 let py = Float(y) + Self.pixelCentre - a.y
                 let row = y * width
-                for x in x0...x1 {
+                var first = x0, last = x1
+                if steep {
+                    let centre = a.x + (min(max(Float(y) + Self.pixelCentre, top), bottom) - a.y) * slope
+                    first = max(x0, Int((centre - halfSpan).rounded(.down)))
+                    last = min(x1, Int((centre + halfSpan).rounded(.up)))
+                    if first > last { continue }
+                }
+                for x in first...last {
                     let px = Float(x) + Self.pixelCentre - a.x
                     let t = min(max((px * dx + py * dy) * inverseLength, 0), 1)
                     let ex = px - t * dx, ey = py - t * dy

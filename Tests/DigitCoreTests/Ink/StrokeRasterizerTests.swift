@@ -91,4 +91,29 @@ final class StrokeRasterizerTests: XCTestCase {
         canvas.clear()
         XCTAssertTrue(canvas.isEmpty)
     }
+
+    /// Drawing only each row's reachable span gives exactly the pixels the formula gives everywhere: segments at
+    /// every angle, long and short, partly outside the canvas.
+    func testSegmentsTouchExactlyThePixelsTheFormulaInks() {
+        var rng = SplitMix64(seed: 12)
+        for _ in 0..<60 {
+            let a = InkPoint(x: rng.uniform(-20, 140), y: rng.uniform(-20, 100))
+            let b = rng.nextUnit() < 0.2 ? InkPoint(x: a.x + rng.uniform(-1, 1), y: a.y)
+                                         : InkPoint(x: rng.uniform(-20, 140), y: rng.uniform(-20, 100))
+            let radius = rng.uniform(0.3, 12)
+            var canvas = InkCanvas(width: 120, height: 80)
+            canvas.drawSegment(from: a, to: b, radius: radius)
+            // The formula as the rasterizer evaluates it, at every pixel of the canvas.
+            let dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy, inverse = l2 > 0 ? 1 / l2 : 0
+            for y in 0..<80 {
+                for x in 0..<120 {
+                    let px = Float(x) + 0.5 - a.x, py = Float(y) + 0.5 - a.y
+                    let t = min(max((px * dx + py * dy) * inverse, 0), 1)
+                    let ex = px - t * dx, ey = py - t * dy
+                    let expected = min(max(radius + 0.5 - (ex * ex + ey * ey).squareRoot(), 0), 1)
+                    XCTAssertEqual(canvas.pixels[y * 120 + x], expected, "(\(x), \(y)) of \(a)-\(b)")
+                }
+            }
+        }
+    }
 }
