@@ -11,6 +11,7 @@ right, overall and per length; --show lists the numbers misread, --keep DIR keep
 
   scripts/bench-numbers.py [--digits .build/release/digits] [--count 1000] [--seed 1] [--lengths 2-6]
   scripts/bench-numbers.py --set train ...     the same from MNIST's training digits, for tuning
+  scripts/bench-numbers.py --minimum 0.9 ...   exit non-zero below 90% (for CI)
 """
 import argparse, json, os, struct, subprocess, sys, tempfile, zlib
 from collections import defaultdict
@@ -154,6 +155,7 @@ def main():
     parser.add_argument("--touching", type=float, default=TOUCHING, help="fraction of pairs slid together until they touch")
     parser.add_argument("--overlap", type=int, default=1, help="px a touching pair may overlap beyond touching")
     parser.add_argument("--keep", help="write the images here and keep them")
+    parser.add_argument("--minimum", type=float, help="exit non-zero when fewer numbers than this read exactly")
     parser.add_argument("--show", action="store_true", help="list the misread numbers")
     args = parser.parse_args()
 
@@ -179,6 +181,9 @@ def main():
     for length in sorted(per_length):
         r, l, n = per_length[length]
         print(f"  {length} digits: {100 * r / n:6.2f}% exactly, {100 * l / n:6.2f}% likeliest ({n} numbers)")
+    if args.minimum is not None and exact < args.minimum * len(numbers):
+        sys.exit(f"bench-numbers: {100 * exact / len(numbers):.2f}% read exactly, below the minimum "
+                 f"{100 * args.minimum:.2f}%")
 
 
 if __name__ == "__main__":

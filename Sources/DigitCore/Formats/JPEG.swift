@@ -1,4 +1,5 @@
-// JPEG reading (and writing, for tests and tools) through libjpeg-turbo; broken files become one-line errors.
+// JPEG reading (and writing, for tests and tools) through libjpeg-turbo; broken files become one-line errors, and
+// a phone's photo comes upright whichever way the phone was held.
 
 import CJPEG
 import Foundation
@@ -32,7 +33,7 @@ enum JPEG {
             }
         }
         guard decoded == 0 else { throw failure(name, message) }
-        return GrayImage(width: Int(width), height: Int(height), pixels: pixels)
+        return ExifOrientation.read(bytes).upright(GrayImage(width: Int(width), height: Int(height), pixels: pixels))
     }
 
     /// A baseline gray JPEG of `image` at `quality` (1...100).

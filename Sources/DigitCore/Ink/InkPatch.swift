@@ -51,20 +51,24 @@ public struct InkPatch: Sendable, Equatable {
     /// columns; nil when that part has no ink. `boundary(y)` is the first source column right of the
     /// boundary in source row y, so a straight cut at column c is `{ _ in c }`.
     func cut(left: Bool, boundary: (Int) -> Int) -> InkPatch? {
-        var top = Int.max, bottom = 0, first = Int.max, last = 0
-        var kept = [Float](repeating: 0, count: pixels.count)
-        for y in 0..<height {
+        let sides = (0..<height).map { y -> Range<Int> in
             let split = min(max(boundary(y0 + y) - x0, 0), width)
-            for x in (left ? 0..<split : split..<width) where pixels[y * width + x] > 0 {
-                kept[y * width + x] = pixels[y * width + x]
+            return left ? 0..<split : split..<width
+        }
+        var top = Int.max, bottom = 0, first = Int.max, last = 0
+        for y in 0..<height {
+            for x in sides[y] where pixels[y * width + x] > 0 {
                 top = min(top, y); bottom = max(bottom, y + 1)
                 first = min(first, x); last = max(last, x + 1)
             }
         }
         guard top < bottom else { return nil }
-        var cropped = [Float]()
-        cropped.reserveCapacity((bottom - top) * (last - first))
-        for y in top..<bottom { cropped += kept[(y * width + first)..<(y * width + last)] }
-        return InkPatch(x0: x0 + first, y0: y0 + top, width: last - first, height: bottom - top, pixels: cropped)
+        var kept = [Float](repeating: 0, count: (bottom - top) * (last - first))
+        for y in top..<bottom {
+            for x in sides[y].clamped(to: first..<last) {
+                kept[(y - top) * (last - first) + x - first] = pixels[y * width + x]
+            }
+        }
+        return InkPatch(x0: x0 + first, y0: y0 + top, width: last - first, height: bottom - top, pixels: kept)
     }
 }

@@ -14,12 +14,19 @@ public enum PhotoInk {
     /// Backgrounds whose estimate varies by at most this many gray levels are flat: the image goes through
     /// `DigitPreprocessor.inkCoverage` unchanged, so clean images read exactly as before.
     public static let flatTolerance: Float = 16
+    /// Darkness within this many standard deviations of the paper's noise is paper.
+    static let noiseSigmas: Float = 3
+    /// Ink is at least this much darker than its paper (beyond the noise); a photo with nothing darker is
+    /// blank paper, however its noise is stretched.
+    static let minimumContrast: Float = 0.2
 
-    /// Coverage 0...1, light on dark. Polarity from the border as in `DigitPreprocessor.inkCoverage`; with
-    /// p the paper-side brightness (g for dark ink, 255 - g for light ink) and b the local paper level
-    /// (see `BackgroundGrid`), the relative
-    /// darkness d = max(0, 1 - p / b) is stretched like `inkCoverage`'s: clamp((d / max(d) - f) / (1 - f), 0, 1).
-    /// Dividing by b rather than subtracting it makes ink equally dark in the dim and the bright parts.
+    /// Coverage 0...1, light on dark. Polarity from the border as in `DigitPreprocessor.inkCoverage`. With p
+    /// the paper-side brightness (g for dark ink, 255 - g for light ink), b the local paper level (see
+    /// `BackgroundGrid`) and s the paper's noise in gray levels, the darkness beyond the noise relative to the
+    /// paper, d = max(0, b - p - `noiseSigmas` * s) / b, is stretched like `inkCoverage`'s difference:
+    /// clamp((d / max(d) - f) / (1 - f), 0, 1) with f = `backgroundNoiseFloor`. Dividing by b rather than
+    /// subtracting it makes ink as dark in the dim parts as in the bright ones; s = sqrt(mean((p - b)^2 over
+    /// p > b)), since only noise makes paper brighter than its level and it spreads alike on both sides.
     public static func coverage(of image: GrayImage) -> [Float] {
         let (width, height) = (image.width, image.height)
         let flat = { DigitPreprocessor.inkCoverage(fromGray: image.pixels, width: width, height: height) }
@@ -28,14 +35,18 @@ public enum PhotoInk {
         let paper = darkInk ? image.pixels : image.pixels.map { UInt8.max - $0 }
         let grid = BackgroundGrid(paper, width: width, height: height)
         guard grid.range > flatTolerance else { return flat() }
-        var darkness = [Float](repeating: 0, count: paper.count)
+        var below = [Float](repeating: 0, count: paper.count), levels = below
+        var brighterSquares: Float = 0, brighter = 0
         for y in 0..<height {
             for x in 0..<width {
-                let level = grid.level(x: x, y: y)
-                if level >= 1 { darkness[y * width + x] = max(0, 1 - Float(paper[y * width + x]) / level) }
+                let at = y * width + x, level = grid.level(x: x, y: y), difference = level - Float(paper[at])
+                if difference < 0 { brighterSquares += difference * difference; brighter += 1 }
+                (below[at], levels[at]) = (difference, level)
             }
         }
-        guard let peak = darkness.max(), peak > 0 else { return darkness }
+        let noise = noiseSigmas * (brighter > 0 ? (brighterSquares / Float(brighter)).squareRoot() : 0)
+        let darkness = below.indices.map { levels[$0] >= 1 ? max(0, below[$0] - noise) / levels[$0] : 0 }
+        guard let peak = darkness.max(), peak >= minimumContrast else { return [Float](repeating: 0, count: paper.count) }
         let floor = DigitPreprocessor.backgroundNoiseFloor, stretch = 1 / (1 - floor)
         return darkness.map { min(max(($0 / peak - floor) * stretch, 0), 1) }
     }

@@ -5,15 +5,20 @@
 /// Splits ink into digit regions, each ready for `DigitPreprocessor.mnistImage`.
 public struct DigitSegmenter: Sendable {
     /// Two pieces belong to one digit when their column ranges overlap by at least this fraction of the
-    /// narrower one's width.
+    /// narrower one's width...
     public static let overlapToJoin: Float = 0.4
+    /// ...when their rows are at most this fraction of the taller one's height apart.
+    public static let rowGapToJoin: Float = 0.5
     /// A group with less than this fraction of the heaviest group's ink is a speck, not a digit.
     public static let speckMassFraction: Float = 0.05
+    /// No digit is fewer pixels tall than this.
+    public static let minimumHeight = 8
     /// Pieces with less than this fraction of the heaviest piece's ink are dust, ignored before grouping.
     public static let dustMassFraction: Float = 0.005
     /// A group less than this fraction of the tallest group's height is part of a digit, not a digit.
     public static let partialHeight: Float = 0.5
-    /// How far from a digit a short group may lie and still join it, as a fraction of the tallest height.
+    /// How far from a digit (across or up and down) a short group may lie and still join it, as a fraction
+    /// of the tallest height.
     public static let partialReach: Float = 0.5
 
     /// Scores candidate splits of touching digits.
@@ -73,14 +78,19 @@ public struct DigitSegmenter: Sendable {
         return members.keys.sorted().map { members[$0]! }
     }
 
+    /// Column ranges overlapping by `overlapToJoin` of the narrower width, and rows no further apart than
+    /// `rowGapToJoin` of the taller height (a 5's bar sits on its body; dots in one column of a noisy photo
+    /// do not make a digit).
     static func overlapsEnough(_ a: InkPatch, _ b: InkPatch) -> Bool {
         let overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+        let rowGap = max(a.y0, b.y0) - min(a.y1, b.y1)
         return overlap > 0 && Float(overlap) >= overlapToJoin * Float(min(a.width, b.width))
+            && Float(rowGap) <= rowGapToJoin * Float(max(a.height, b.height))
     }
 
     /// Groups far shorter than the tallest (`partialHeight`), such as a 5's detached bar, join the group
-    /// they overlap most horizontally, or failing that the nearest one within `partialReach` of the tallest
-    /// height; a short mark far from any digit stays alone.
+    /// they overlap most horizontally, or failing that the nearest one, among those within `partialReach` of
+    /// the tallest height in both directions; a short mark far from any digit stays alone.
     static func attachingPartials(_ groups: [[InkPatch]]) -> [[InkPatch]] {
         let boxes = groups.map(InkPatch.bounds)
         guard let tallest = boxes.map(\.height).max() else { return groups }
@@ -88,7 +98,9 @@ public struct DigitSegmenter: Sendable {
         for (i, box) in boxes.enumerated() where Float(box.height) < partialHeight * Float(tallest) {
             // Overlap in columns; negative for the gap between two boxes that do not overlap.
             let closeness = boxes.indices.map { j in
-                j == i || absorbed.contains(j) || Float(boxes[j].height) < partialHeight * Float(tallest) ? Int.min
+                let rowGap = max(box.y, boxes[j].y) - min(box.y + box.height, boxes[j].y + boxes[j].height)
+                return j == i || absorbed.contains(j) || Float(boxes[j].height) < partialHeight * Float(tallest)
+                    || Float(rowGap) > partialReach * Float(tallest) ? Int.min
                     : min(box.x + box.width, boxes[j].x + boxes[j].width) - max(box.x, boxes[j].x)
             }
             guard let host = closeness.indices.max(by: { closeness[$0] < closeness[$1] }), closeness[host] > Int.min,
@@ -99,11 +111,14 @@ public struct DigitSegmenter: Sendable {
         return merged.indices.filter { !absorbed.contains($0) }.map { merged[$0] }
     }
 
-    /// The groups without those far lighter than the heaviest (`speckMassFraction`).
+    /// The groups without those far lighter than the heaviest (`speckMassFraction`) or shorter than
+    /// `minimumHeight`: no digit is written that small, while a noisy photo leaves many such dots.
     static func droppingSpecks(_ groups: [[InkPatch]]) -> [[InkPatch]] {
         let masses = groups.map { $0.reduce(0) { $0 + $1.mass } }
         guard let heaviest = masses.max() else { return [] }
-        return zip(groups, masses).filter { $0.1 >= speckMassFraction * heaviest }.map(\.0)
+        return zip(groups, masses).filter { group, mass in
+            mass >= speckMassFraction * heaviest && InkPatch.bounds(group).height >= minimumHeight
+        }.map(\.0)
     }
 }
 

@@ -66,4 +66,43 @@ final class JPEGTests: XCTestCase {
         assertFails(try GrayImage.load(contentsOf: write(Data(bytes), "huge.jpg")),
                     mentioning: ["huge.jpg", "implausible JPEG size 60000x60000"])
     }
+
+    /// An EXIF segment (big- or little-endian TIFF) recording `orientation`.
+    func exif(_ orientation: Int, littleEndian: Bool) -> [UInt8] {
+        func bytes(_ value: Int, _ count: Int) -> [UInt8] {
+            let big = (0..<count).map { UInt8((value >> (8 * (count - 1 - $0))) & 0xFF) }
+            return littleEndian ? big.reversed() : big
+        }
+        let tiff = (littleEndian ? [0x49, 0x49] : [0x4D, 0x4D]) + bytes(42, 2) + bytes(8, 4)
+            + bytes(1, 2) + bytes(0x0112, 2) + bytes(3, 2) + bytes(1, 4) + bytes(orientation, 2) + [0, 0] + bytes(0, 4)
+        let body = Array("Exif\0\0".utf8) + tiff
+        return [0xFF, 0xE1, UInt8((body.count + 2) >> 8), UInt8((body.count + 2) & 0xFF)] + body
+    }
+
+    func testPhonePhotosComeUpright() throws {
+        let data = [UInt8](try JPEG.encode(sample()))
+        let stored = try GrayImage.load(contentsOf: write(Data(data), "stored.jpg"))
+        func load(_ orientation: Int, littleEndian: Bool = false) throws -> GrayImage {
+            let tagged = Array(data[..<2]) + exif(orientation, littleEndian: littleEndian) + Array(data[2...])
+            return try GrayImage.load(contentsOf: write(Data(tagged), "o\(orientation).jpg"))
+        }
+        let (w, h) = (stored.width, stored.height)
+        func pixel(_ image: GrayImage, _ x: Int, _ y: Int) -> UInt8 { image.pixels[y * image.width + x] }
+        XCTAssertEqual(try load(1), stored)
+        let halfTurn = try load(3, littleEndian: true)
+        XCTAssertEqual(halfTurn.pixels, stored.pixels.reversed())
+        // 6: stored a quarter turn counter-clockwise, shown turned clockwise: the stored left column is the top row.
+        let quarter = try load(6)
+        XCTAssertEqual([quarter.width, quarter.height], [h, w])
+        for y in 0..<quarter.height {
+            for x in 0..<quarter.width { XCTAssertEqual(pixel(quarter, x, y), pixel(stored, y, h - 1 - x)) }
+        }
+        // 8 turns a quarter counter-clockwise; a half turn and another quarter counter-clockwise undo it.
+        let turnedRight = try load(8, littleEndian: true)
+        let undone = ExifOrientation.turnedRight.upright(ExifOrientation.upsideDown.upright(turnedRight))
+        XCTAssertTrue(undone == stored)
+        // A damaged EXIF segment leaves the image as stored.
+        let damaged = Array(data[..<2]) + Array(exif(6, littleEndian: false).prefix(14)) + Array(data[2...])
+        XCTAssertEqual(ExifOrientation.read(damaged), .upright)
+    }
 }

@@ -54,6 +54,15 @@ final class PhotoInkTests: XCTestCase {
         }
     }
 
+    /// Heavy sensor noise on the dim side raises the floor instead of turning into specks of ink.
+    func testNoisyPhotoKeepsItsPaperClean() throws {
+        let (clean, image) = photo([5, 7], dimmest: 0.3, noise: 20)
+        let (falseInk, lostInk) = errors(PhotoInk.coverage(of: image), clean: clean)
+        XCTAssertLessThan(falseInk, 0.001)
+        XCTAssertLessThan(lostInk, 0.05)
+        XCTAssertEqual(try ShippedRecognizer.reader().read(image).text, "57")
+    }
+
     /// A flat background goes through the single-digit path untouched, so clean images read as before.
     func testFlatBackgroundKeepsTheGlobalCoverage() {
         let (_, image) = photo([7, 1], dimmest: 1, noise: 2)
