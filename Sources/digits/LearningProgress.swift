@@ -12,7 +12,8 @@ final class LearningProgress {
     private var lastDraw = Date.distantPast
 
     /// Runs `body` with a progress callback and a stop check to hand to the learning code.
-    func whileRunning<T>(_ body: (_ progress: (FineTuningProgress) -> Void, _ shouldStop: () -> Bool) throws -> T) rethrows -> T {
+    func whileRunning<T>(_ body: (_ progress: (FineTuningProgress) -> Void, _ shouldStop: () -> Bool) throws -> T)
+        rethrows -> T {
         learningInterrupted = 0
         signal(SIGINT) { _ in learningInterrupted = 1 }
         defer {

@@ -23,7 +23,7 @@ func unknownArchitecture(_ name: String) -> String {
 /// `--data-dir`: the folder of the person's samples and personal model.
 struct DataDirectoryOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"),
-            help: "Folder of your samples and personal model (default: $XDG_DATA_HOME/digits or ~/.local/share/digits).")
+            help: "Where your samples and personal model are (default: $XDG_DATA_HOME/digits, ~/.local/share/digits).")
     var dataDirectory: String?
 
     var url: URL { dataDirectory.map { URL(fileURLWithPath: $0) } ?? DataDirectory.standard() }

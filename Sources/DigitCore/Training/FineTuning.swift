@@ -77,7 +77,8 @@ public final class FineTuner {
     public init(network: Network, personal: LabeledImages, replay: LabeledImages, settings: FineTuningSettings) throws {
         for (name, set) in [("the samples", personal), ("the replay set", replay)] {
             guard set.rows == MNIST.side, set.cols == MNIST.side else {
-                throw TrainingError("\(name) are \(set.rows)x\(set.cols) images; the network reads \(MNIST.side)x\(MNIST.side)")
+                throw TrainingError("\(name) are \(set.rows)x\(set.cols) images; "
+                                    + "the network reads \(MNIST.side)x\(MNIST.side)")
             }
         }
         guard personal.count > 0 else { throw TrainingError("no samples to learn from") }

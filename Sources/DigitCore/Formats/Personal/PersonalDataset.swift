@@ -14,7 +14,8 @@ public enum DatasetNotice: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .tornRecordDropped(bytes, savedAs):
-            return "dropped a sample that was being written when its process stopped (\(bytes) bytes, kept as \(savedAs.lastPathComponent))"
+            return "dropped a sample that was being written when its process stopped "
+                + "(\(bytes) bytes, kept as \(savedAs.lastPathComponent))"
         case let .setAside(file, savedAs, reason):
             return "\(file.lastPathComponent) set aside as \(savedAs.lastPathComponent): \(reason)"
         }
@@ -78,15 +79,20 @@ public final class PersonalDataset: Sendable {
     /// Appends one sample durably (one write and fsync of the journal), then rewrites the IDX pair. Samples another
     /// process appended meanwhile are read first; returns what that catching up repaired, if anything.
     @discardableResult
-    public func append(_ sample: PersonalSample) throws -> [DatasetNotice] {
+    public func append(_ sample: PersonalSample) throws -> [DatasetNotice] { try append(contentsOf: [sample]) }
+
+    /// Appends samples in order with one write and fsync, then rewrites the IDX pair once. A process killed during
+    /// the write leaves the samples written before the one it was in.
+    @discardableResult
+    public func append(contentsOf samples: [PersonalSample]) throws -> [DatasetNotice] {
         let store = PersonalDatasetFiles(directory: directory)
+        let records = samples.flatMap(SampleJournal.record(for:))
         return try state.withLock { state in
             try DirectoryLock.holding(directory) {
                 let notices = try store.catchUp(&state)
-                let record = SampleJournal.record(for: sample)
-                try store.appendToJournal(record, end: state.end)
-                state.samples.append(sample)
-                state.end += record.count
+                try store.appendToJournal(records, end: state.end)
+                state.samples += samples
+                state.end += records.count
                 try store.writeIDX(state.samples)
                 return notices
             }
@@ -144,7 +150,9 @@ enum DirectoryLock {
         guard fd >= 0 else { throw DataError("\(directory.path): cannot lock (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw DataError("\(directory.path): cannot lock (\(String(cString: strerror(errno))))") }
+            guard errno == EINTR else {
+                throw DataError("\(directory.path): cannot lock (\(String(cString: strerror(errno))))")
+            }
         }
         return try body()
     }
