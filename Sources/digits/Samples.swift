@@ -47,6 +47,10 @@ extension Digits {
                 }
                 added = preprocess ? set.preprocessed() : set
             }
+            guard added != nil || PersonalDataset.exists(in: dataDirectory.url) else {
+                return print("no samples yet in \(dataDirectory.url.path): label digits in the pad, or add some with "
+                             + "--add-images")
+            }
             let dataset = try PersonalDataset.open(dataDirectory.url)
             dataset.notices.forEach { warn("\($0)") }
             if let added {

@@ -42,7 +42,9 @@ final class PersonalDatasetTests: XCTestCase {
     }
 
     func testAppendsSurviveReopeningWithStrokesAndAnIDXPair() throws {
+        XCTAssertFalse(PersonalDataset.exists(in: directory))
         let dataset = try PersonalDataset.open(directory)
+        XCTAssertTrue(PersonalDataset.exists(in: directory))
         XCTAssertEqual(dataset.count, 0)
         try assertIDXHolds([])
         let samples = (0..<3).map(sample)
@@ -188,6 +190,15 @@ final class PersonalDatasetTests: XCTestCase {
         try first.refresh()
         XCTAssertEqual(first.samples, [sample(0), sample(1)])
         try assertIDXHolds([sample(0), sample(1)])
+    }
+
+    func testAFolderThatCannotBeMadeIsReportedInOneLine() throws {
+        let file = directory.appendingPathComponent("plain")
+        try Data([1]).write(to: file)
+        assertFails(try PersonalDataset.open(file), mentioning: ["plain", "not a folder"])
+        assertFails(try PersonalDataset.open(file.appendingPathComponent("digits")), mentioning: ["plain"])
+        let nested = try PersonalDataset.open(directory.appendingPathComponent("a/b/digits"))
+        XCTAssertEqual(nested.count, 0)
     }
 
     func testTemporaryFilesOfKilledSavesAreRemoved() throws {
