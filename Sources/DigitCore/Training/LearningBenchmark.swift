@@ -18,8 +18,8 @@ public struct LearningBenchmarkResult: Sendable, Codable {
 }
 
 public enum LearningBenchmark {
-    /// Builds `writer`'s digits from `test`, learns from `perClass` of each class starting at `base`, with replay
-    /// from `train`, and scores before and after.
+    /// Builds `writer`'s digits from `test`, fine-tunes `base` in place on `perClass` of each class with replay
+    /// from `train` (as `digits learn` does), and scores before and after.
     public static func run(base: Network, train: LabeledImages, test: LabeledImages, writer: SyntheticWriter,
                            perClass: Int, settings: FineTuningSettings? = nil,
                            progress: (FineTuningProgress) -> Void = { _ in }) throws -> LearningBenchmarkResult {

@@ -17,7 +17,7 @@ final class SyntheticWriterTests: XCTestCase {
 
     func testSplitsItsDigitsIntoPerClassToLearnAndTheRestToMeasure() {
         var writer = SyntheticWriter()
-        writer.digits = 200
+        writer.digitCount = 200
         let (learn, others) = writer.digits(from: squares(), perClass: 3)
         XCTAssertEqual(learn.count, 30)
         XCTAssertEqual(others.count, 170)
