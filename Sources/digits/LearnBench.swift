@@ -86,8 +86,9 @@ extension Digits {
                              result.gap_closed * 100))
                 print(String(format: "MNIST test                %.2f%% -> %.2f%%", result.mnist_before * 100,
                              result.mnist_after * 100))
-                print(String(format: "learning                  %.1f s, %d samples, %d steps, %d workers",
-                             result.learn_seconds, result.samples, result.steps, Parallel.workers))
+                print(String(format: "learning                  %.1f s (%.1f s of processor time), %d samples, %d steps, "
+                             + "%d workers", result.learn_seconds, result.learn_cpu_seconds, result.samples,
+                             result.steps, Parallel.workers))
             }
             if check && (result.gap_closed < 0.5 || result.mnist_after < 0.995) {
                 throw Failure(String(format: "learning closed %.0f%% of the gap (needs 50%%) with MNIST at %.2f%% "
