@@ -28,7 +28,7 @@ struct ModelOptions: ParsableArguments {
         do {
             if let personal = try PersonalModel.locate(in: dataDirectory) { return personal }
         } catch {
-            FileHandle.standardError.write(Data("digits: \(error); using the shipped model\n".utf8))
+            warn("\(error); using the shipped model")
         }
         return try load()
     }

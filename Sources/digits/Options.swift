@@ -20,6 +20,11 @@ func unknownArchitecture(_ name: String) -> String {
     "unknown architecture '\(name)'; choose one of: \(Architecture.all.map(\.name).joined(separator: ", "))"
 }
 
+/// A one-line notice on stderr that does not stop the command, e.g. what the dataset repaired.
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data("digits: \(message)\n".utf8))
+}
+
 /// `--data-dir`: the folder of the person's samples and personal model.
 struct DataDirectoryOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"),
