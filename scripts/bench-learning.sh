@@ -33,7 +33,8 @@ mnist_after=$(field "$("$digits" eval --model "$scratch/personal.safetensors" --
 echo
 echo "writer's other digits   $(percent "$writer_before") -> $(percent "$writer_after")"
 echo "MNIST test after        $(percent "$mnist_after")"
-echo "digits learn, whole     $seconds s (fine-tuning alone in learn-bench: $(field "$bench" learn_seconds) s)"
+echo "digits learn, whole     $seconds s (in learn-bench, fine-tuning alone: $(field "$bench" learn_seconds) s wall," \
+     "$(field "$bench" learn_cpu_seconds) s of processor time)"
 python3 - "$writer_before" "$writer_after" "$mnist_after" "$seconds" <<'PY'
 import sys
 before, after, mnist, seconds = map(float, sys.argv[1:])

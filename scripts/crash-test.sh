@@ -47,10 +47,12 @@ PY
 
 echo "== SIGKILL while appending ($kills times)"
 before=0
+# A run takes about a tenth of a second; the kills land anywhere from start-up to just after it ends.
+delays=($(python3 -c "import random, sys; print(*(random.uniform(0.0, 0.15) for _ in range(int(sys.argv[1]))))" "$kills"))
 for i in $(seq "$kills"); do
     "$digits" samples --data-dir "$data" --add-images "$scratch/add-images" --add-labels "$scratch/add-labels" \
         >/dev/null 2>>"$scratch/notices" & pid=$!
-    sleep "$(python3 -c "import random; print(random.uniform(0.05, 0.6))")"
+    sleep "${delays[i - 1]}"
     kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""
     after=$(count) || { fail "kill $i: the dataset does not reopen"; continue; }
     if [[ -z "$after" || "$after" -lt "$before" ]]; then fail "kill $i: ${after:-no} samples after, $before before"; fi

@@ -1,4 +1,5 @@
-// The `digits` command line: draw (the default), train, eval, predict, robustness, bench, learn, samples, learn-bench.
+// The `digits` command line: draw (the default), train, eval, predict, robustness, bench, and learning a person's
+// hand: learn, samples, learn-bench.
 
 import ArgumentParser
 import DigitCore
@@ -9,7 +10,8 @@ struct Digits: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
         abstract: "Recognize handwritten digits: draw one, or train and evaluate the network.",
-        subcommands: [Draw.self, Train.self, Eval.self, Predict.self, RobustnessCommand.self, Bench.self, Learn.self, Samples.self, LearnBench.self],
+        subcommands: [Draw.self, Train.self, Eval.self, Predict.self, RobustnessCommand.self, Bench.self,
+                      Learn.self, Samples.self, LearnBench.self],
         defaultSubcommand: Draw.self)
 
     /// Like ArgumentParser's own `main`, but an error is one line on stderr (with a pointer to `--help`) rather

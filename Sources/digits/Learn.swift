@@ -111,12 +111,12 @@ extension Digits {
         /// Reads and checks the samples, and that the output can be written, before any long work.
         func samples() throws -> Source {
             guard let images, let labels, let output else {
+                let noSamples = Failure("no samples yet in \(dataDirectory.url.path): label digits in the pad, or add "
+                                        + "some with `digits samples --add-images`")
+                guard PersonalDataset.exists(in: dataDirectory.url) else { throw noSamples }
                 let dataset = try PersonalDataset.open(dataDirectory.url)
                 dataset.notices.forEach { warn("\($0)") }
-                guard dataset.count > 0 else {
-                    throw Failure("no samples yet in \(dataset.directory.path): label digits in the pad, or add some "
-                                  + "with `digits samples --add-images`")
-                }
+                guard dataset.count > 0 else { throw noSamples }
                 return .dataset(dataset)
             }
             let set = try LabeledImages.load(images: URL(fileURLWithPath: images), labels: URL(fileURLWithPath: labels))

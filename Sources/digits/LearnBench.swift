@@ -56,7 +56,8 @@ extension Digits {
         func run() throws {
             threads.apply()
             let directory = URL(fileURLWithPath: data)
-            let (train, test) = (try LabeledImages.load(.train, from: directory), try LabeledImages.load(.test, from: directory))
+            let train = try LabeledImages.load(.train, from: directory)
+            let test = try LabeledImages.load(.test, from: directory)
             let (network, _, _) = try model.load()
             let writer = SyntheticWriter()
             if let export {
@@ -80,15 +81,18 @@ extension Digits {
                 encoder.outputFormatting = [.sortedKeys]
                 print(String(decoding: try encoder.encode(result), as: UTF8.self))
             } else {
-                print(String(format: "writer's other %d digits  %.2f%% -> %.2f%% (%.0f%% of the gap closed)", result.others,
-                             result.writer_before * 100, result.writer_after * 100, result.gap_closed * 100))
-                print(String(format: "MNIST test                %.2f%% -> %.2f%%", result.mnist_before * 100, result.mnist_after * 100))
-                print(String(format: "learning                  %.1f s, %d samples, %d steps, %d workers", result.learn_seconds,
-                             result.samples, result.steps, Parallel.workers))
+                print(String(format: "writer's other %d digits  %.2f%% -> %.2f%% (%.0f%% of the gap closed)",
+                             result.others, result.writer_before * 100, result.writer_after * 100,
+                             result.gap_closed * 100))
+                print(String(format: "MNIST test                %.2f%% -> %.2f%%", result.mnist_before * 100,
+                             result.mnist_after * 100))
+                print(String(format: "learning                  %.1f s (%.1f s of processor time), %d samples, %d steps, "
+                             + "%d workers", result.learn_seconds, result.learn_cpu_seconds, result.samples,
+                             result.steps, Parallel.workers))
             }
             if check && (result.gap_closed < 0.5 || result.mnist_after < 0.995) {
-                throw Failure(String(format: "learning closed %.0f%% of the gap (needs 50%%) with MNIST at %.2f%% (needs 99.5%%)",
-                                     result.gap_closed * 100, result.mnist_after * 100))
+                throw Failure(String(format: "learning closed %.0f%% of the gap (needs 50%%) with MNIST at %.2f%% "
+                                     + "(needs 99.5%%)", result.gap_closed * 100, result.mnist_after * 100))
             }
         }
     }

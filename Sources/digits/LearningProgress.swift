@@ -1,4 +1,4 @@
-// Learning on the command line: a progress line on a terminal, Ctrl-C to stop, and one-line notices on stderr.
+// Learning on the command line: a progress line on a terminal, and Ctrl-C to stop.
 
 import DigitCore
 import Foundation
@@ -12,7 +12,8 @@ final class LearningProgress {
     private var lastDraw = Date.distantPast
 
     /// Runs `body` with a progress callback and a stop check to hand to the learning code.
-    func whileRunning<T>(_ body: (_ progress: (FineTuningProgress) -> Void, _ shouldStop: () -> Bool) throws -> T) rethrows -> T {
+    func whileRunning<T>(_ body: (_ progress: (FineTuningProgress) -> Void, _ shouldStop: () -> Bool) throws -> T)
+        rethrows -> T {
         learningInterrupted = 0
         signal(SIGINT) { _ in learningInterrupted = 1 }
         defer {
@@ -31,9 +32,4 @@ final class LearningProgress {
                           p.step, p.steps, p.loss)
         FileHandle.standardError.write(Data(line.utf8))
     }
-}
-
-/// A one-line notice on stderr, e.g. what the dataset repaired.
-func warn(_ message: String) {
-    FileHandle.standardError.write(Data("digits: \(message)\n".utf8))
 }

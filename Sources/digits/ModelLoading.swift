@@ -22,12 +22,13 @@ struct ModelOptions: ParsableArguments {
 
     /// Without --model, the personal model in `dataDirectory` when one has been learned; otherwise as `load()`.
     /// A personal model that does not load is reported in one line on stderr, and the shipped model used instead.
-    func loadPreferringPersonal(in dataDirectory: URL) throws -> (network: Network, metadata: [String: String], url: URL) {
+    func loadPreferringPersonal(in dataDirectory: URL) throws
+        -> (network: Network, metadata: [String: String], url: URL) {
         guard model == nil else { return try load() }
         do {
             if let personal = try PersonalModel.locate(in: dataDirectory) { return personal }
         } catch {
-            FileHandle.standardError.write(Data("digits: \(error); using the shipped model\n".utf8))
+            warn("\(error); using the shipped model")
         }
         return try load()
     }

@@ -38,10 +38,15 @@ enum Switch: String, ExpressibleByArgument, CaseIterable, Sendable {
     case on, off
 }
 
+/// A one-line notice on stderr that does not stop the command, e.g. what the dataset repaired.
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data("digits: \(message)\n".utf8))
+}
+
 /// `--data-dir`: the folder of the person's samples and personal model.
 struct DataDirectoryOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"),
-            help: "Folder of your samples and personal model (default: $XDG_DATA_HOME/digits or ~/.local/share/digits).")
+            help: "Where your samples and personal model are (default: $XDG_DATA_HOME/digits, ~/.local/share/digits).")
     var dataDirectory: String?
 
     var url: URL { dataDirectory.map { URL(fileURLWithPath: $0) } ?? DataDirectory.standard() }

@@ -31,38 +31,44 @@ extension Digits {
         var preprocess = false
 
         func validate() throws {
-            guard (addImages == nil) == (addLabels == nil) else { throw ValidationError("--add-images and --add-labels go together") }
+            guard (addImages == nil) == (addLabels == nil) else {
+                throw ValidationError("--add-images and --add-labels go together")
+            }
             if preprocess && addImages == nil { throw ValidationError("--preprocess applies to --add-images") }
         }
 
         func run() throws {
             var added: LabeledImages?
             if let addImages, let addLabels {
-                let set = try LabeledImages.load(images: URL(fileURLWithPath: addImages), labels: URL(fileURLWithPath: addLabels))
+                let set = try LabeledImages.load(images: URL(fileURLWithPath: addImages),
+                                                 labels: URL(fileURLWithPath: addLabels))
                 guard set.rows == MNIST.side, set.cols == MNIST.side else {
                     throw Failure("images are \(set.rows)x\(set.cols); samples are \(MNIST.side)x\(MNIST.side)")
                 }
                 added = preprocess ? set.preprocessed() : set
             }
+            guard added != nil || PersonalDataset.exists(in: dataDirectory.url) else {
+                return print("no samples yet in \(dataDirectory.url.path): label digits in the pad, or add some with "
+                             + "--add-images")
+            }
             let dataset = try PersonalDataset.open(dataDirectory.url)
             dataset.notices.forEach { warn("\($0)") }
             if let added {
-                for i in 0..<added.count {
-                    let image = Array(added.pixels[i * MNIST.pixels..<(i + 1) * MNIST.pixels])
-                    try dataset.append(PersonalSample(label: Int(added.labels[i]), image: image)).forEach { warn("\($0)") }
-                }
+                try dataset.append(contentsOf: PersonalSample.all(in: added)).forEach { warn("\($0)") }
                 print("added \(added.count) digits")
             }
-            let counts = dataset.countsPerDigit.enumerated().map { "\($0.offset): \($0.element)" }.joined(separator: "  ")
             print("\(dataset.count) samples in \(dataset.directory.path)")
-            print("  \(counts)")
+            let counts = dataset.countsPerDigit.enumerated().map { "\($0.offset): \($0.element)" }
+            print("  " + counts.joined(separator: "  "))
             do {
                 guard let personal = try PersonalModel.locate(in: dataset.directory) else {
                     return print("no personal model yet: run `digits learn`")
                 }
-                let meta = personal.metadata
-                print("personal model \(personal.url.lastPathComponent): learned from \(meta[PersonalModel.Key.samples] ?? "?") samples on \(meta[PersonalModel.Key.learnedAt] ?? "?")"
-                      + (meta[ModelFile.Key.testAccuracy].flatMap(Double.init).map { String(format: ", %.2f%% on MNIST", $0 * 100) } ?? ""))
+                let meta = personal.metadata, key = PersonalModel.Key.self
+                let accuracy = meta[ModelFile.Key.testAccuracy].flatMap(Double.init)
+                print("personal model \(personal.url.lastPathComponent): learned from \(meta[key.samples] ?? "?") "
+                      + "samples on \(meta[key.learnedAt] ?? "?")"
+                      + (accuracy.map { String(format: ", %.2f%% on MNIST", $0 * 100) } ?? ""))
             } catch {
                 warn("\(error)")
             }

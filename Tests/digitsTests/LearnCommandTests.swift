@@ -11,8 +11,8 @@ final class LearnCommandTests: XCTestCase {
         XCTAssertEqual(personal.tuning(sampleCount: 100).steps, FineTuningSettings.standard(sampleCount: 100).steps)
         XCTAssertEqual(personal.dataDirectory.url, DataDirectory.standard())
 
-        let elsewhere = try XCTUnwrap(Digits.parseAsRoot(["learn", "--data-dir", "/x/mine", "--steps", "7", "--seed", "4"])
-                                      as? Digits.Learn)
+        let arguments = ["learn", "--data-dir", "/x/mine", "--steps", "7", "--seed", "4"]
+        let elsewhere = try XCTUnwrap(Digits.parseAsRoot(arguments) as? Digits.Learn)
         XCTAssertEqual(elsewhere.dataDirectory.url.path, "/x/mine")
         XCTAssertEqual(elsewhere.tuning(sampleCount: 100).steps, 7)
         XCTAssertEqual(elsewhere.tuning(sampleCount: 100).seed, 4)

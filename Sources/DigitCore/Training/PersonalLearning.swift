@@ -15,7 +15,7 @@ public enum PersonalLearning {
         /// The learned model's MNIST test accuracy, when a test set was given.
         public let testAccuracy: Double?
         public let savedTo: URL
-        /// What the dataset reported while saving (a damaged personal model set aside).
+        /// What the dataset reported on the way (files repaired or set aside, a damaged personal model set aside).
         public let notices: [DatasetNotice]
         /// The learned network, ready to read digits from any thread.
         public let recognizer: Recognizer
@@ -32,10 +32,10 @@ public enum PersonalLearning {
                              test: LabeledImages? = nil, settings: FineTuningSettings? = nil, command: String,
                              progress: (FineTuningProgress) -> Void,
                              shouldStop: () -> Bool) throws -> Outcome? {
-        try dataset.refresh()
+        let found = try dataset.refresh()
         return try learn(samples: dataset.images, base: base, replay: replay, test: test, settings: settings,
                          command: command, progress: progress, shouldStop: shouldStop) { network, metadata in
-            (dataset.personalModelURL, try dataset.savePersonalModel(network, metadata: metadata))
+            (dataset.personalModelURL, found + (try dataset.savePersonalModel(network, metadata: metadata)))
         }
     }
 

@@ -16,7 +16,7 @@ public struct SyntheticWriter: Sendable, Equatable {
     /// Which test digits are this writer's, and which of them are learned from.
     public var seed: UInt64 = 7
     /// How many of the test digits the writer draws.
-    public var digits = 2000
+    public var digitCount = 2000
 
     public init() {}
 
@@ -40,7 +40,7 @@ public struct SyntheticWriter: Sendable, Equatable {
     /// all the others to measure on.
     public func digits(from test: LabeledImages, perClass: Int) -> (learn: LabeledImages, others: LabeledImages) {
         var rng = SplitMix64(seed: seed)
-        let chosen = Array((0..<test.count).shuffled(using: &rng).prefix(digits))
+        let chosen = Array((0..<test.count).shuffled(using: &rng).prefix(digitCount))
         var taken = [Int](repeating: 0, count: MNIST.classes)
         var learn: [Int] = [], others: [Int] = []
         for index in chosen {

@@ -111,10 +111,7 @@ final class FineTuningTests: XCTestCase {
         try ModelFile.save(try base(), metadata: [ModelFile.Key.testAccuracy: "0.9900"], to: baseURL)
         let dataset = try PersonalDataset.open(directory.appendingPathComponent("data"))
         let mine = bars(count: 30, seed: 2, vertical: true)
-        for i in 0..<mine.count {
-            let image = Array(mine.pixels[i * MNIST.pixels..<(i + 1) * MNIST.pixels])
-            try dataset.append(PersonalSample(label: Int(mine.labels[i]), image: image))
-        }
+        try dataset.append(contentsOf: PersonalSample.all(in: mine))
         let replay = bars(count: 400, seed: 1)
 
         let stopped = try PersonalLearning.learn(from: dataset, base: baseURL, replay: replay, settings: settings(),

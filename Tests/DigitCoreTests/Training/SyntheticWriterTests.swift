@@ -17,15 +17,17 @@ final class SyntheticWriterTests: XCTestCase {
 
     func testSplitsItsDigitsIntoPerClassToLearnAndTheRestToMeasure() {
         var writer = SyntheticWriter()
-        writer.digits = 200
+        writer.digitCount = 200
         let (learn, others) = writer.digits(from: squares(), perClass: 3)
         XCTAssertEqual(learn.count, 30)
         XCTAssertEqual(others.count, 170)
-        XCTAssertEqual((0..<MNIST.classes).map { d in learn.labels.filter { $0 == d }.count }, [Int](repeating: 3, count: 10))
+        let perDigit = (0..<MNIST.classes).map { d in learn.labels.filter { $0 == d }.count }
+        XCTAssertEqual(perDigit, [Int](repeating: 3, count: MNIST.classes))
         let again = writer.digits(from: squares(), perClass: 3)
         XCTAssertEqual(again.learn.pixels, learn.pixels, "the same seed picks and styles the same digits")
         writer.seed += 1
-        XCTAssertNotEqual(writer.digits(from: squares(), perClass: 3).learn.pixels, learn.pixels, "another seed, others")
+        XCTAssertNotEqual(writer.digits(from: squares(), perClass: 3).learn.pixels, learn.pixels,
+                          "another seed picks other digits")
     }
 
     func testTheStyleSlantsAndThickens() {

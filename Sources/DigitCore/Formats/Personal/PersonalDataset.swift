@@ -14,7 +14,8 @@ public enum DatasetNotice: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .tornRecordDropped(bytes, savedAs):
-            return "dropped a sample that was being written when its process stopped (\(bytes) bytes, kept as \(savedAs.lastPathComponent))"
+            return "dropped a sample that was being written when its process stopped "
+                + "(\(bytes) bytes, kept as \(savedAs.lastPathComponent))"
         case let .setAside(file, savedAs, reason):
             return "\(file.lastPathComponent) set aside as \(savedAs.lastPathComponent): \(reason)"
         }
@@ -40,23 +41,39 @@ public final class PersonalDataset: Sendable {
         var journal = FileIdentity()
     }
 
-    public var journalURL: URL { directory.appendingPathComponent(Self.journalName) }
-    public var imagesURL: URL { directory.appendingPathComponent(Self.imagesName) }
-    public var labelsURL: URL { directory.appendingPathComponent(Self.labelsName) }
+    private var files: PersonalDatasetFiles { PersonalDatasetFiles(directory: directory) }
+    public var journalURL: URL { files.journal }
+    public var imagesURL: URL { files.images }
+    public var labelsURL: URL { files.labels }
     /// Where the model learned from these samples is kept.
     public var personalModelURL: URL { PersonalModel.url(in: directory) }
 
     /// Opens the dataset in `directory`, creating both when missing. A torn last record is dropped and a damaged or
     /// foreign file set aside, each reported in `notices`; the IDX pair is rewritten when it lags the journal.
     public static func open(_ directory: URL) throws -> PersonalDataset {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw DataError("\(directory.path): cannot create the data folder (\(error.localizedDescription))")
+        try createFolder(directory)
+        let (state, notices) = try DirectoryLock.holding(directory) {
+            try PersonalDatasetFiles(directory: directory).load()
         }
-        let store = PersonalDatasetFiles(directory: directory)
-        let (state, notices) = try DirectoryLock.holding(directory) { try store.load() }
         return PersonalDataset(directory: directory, state: state, notices: notices)
+    }
+
+    /// Whether `directory` holds a dataset, so a command that only reads can say there is none without creating one.
+    public static func exists(in directory: URL) -> Bool {
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent(journalName).path)
+    }
+
+    /// Creates `directory` and any missing parents, or says in one line why it cannot.
+    private static func createFolder(_ directory: URL) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw DataError("\(directory.path): is a file, not a folder") }
+            return
+        }
+        try createFolder(directory.deletingLastPathComponent())
+        guard mkdir(directory.path, 0o755) == 0 || errno == EEXIST else {
+            throw DataError("\(directory.path): cannot create the data folder (\(String(cString: strerror(errno))))")
+        }
     }
 
     private init(directory: URL, state: State, notices: [DatasetNotice]) {
@@ -78,15 +95,19 @@ public final class PersonalDataset: Sendable {
     /// Appends one sample durably (one write and fsync of the journal), then rewrites the IDX pair. Samples another
     /// process appended meanwhile are read first; returns what that catching up repaired, if anything.
     @discardableResult
-    public func append(_ sample: PersonalSample) throws -> [DatasetNotice] {
-        let store = PersonalDatasetFiles(directory: directory)
+    public func append(_ sample: PersonalSample) throws -> [DatasetNotice] { try append(contentsOf: [sample]) }
+
+    /// Appends samples in order with one write and fsync, then rewrites the IDX pair once. A process killed during
+    /// the write leaves the samples written before the one it was in.
+    @discardableResult
+    public func append(contentsOf samples: [PersonalSample]) throws -> [DatasetNotice] {
+        let store = files, records = samples.flatMap(SampleJournal.record(for:))
         return try state.withLock { state in
             try DirectoryLock.holding(directory) {
                 let notices = try store.catchUp(&state)
-                let record = SampleJournal.record(for: sample)
-                try store.appendToJournal(record, end: state.end)
-                state.samples.append(sample)
-                state.end += record.count
+                try store.appendToJournal(records, end: state.end)
+                state.samples += samples
+                state.end += records.count
                 try store.writeIDX(state.samples)
                 return notices
             }
@@ -96,7 +117,7 @@ public final class PersonalDataset: Sendable {
     /// Reads what other processes appended since this one last looked.
     @discardableResult
     public func refresh() throws -> [DatasetNotice] {
-        let store = PersonalDatasetFiles(directory: directory)
+        let store = files
         return try state.withLock { state in try DirectoryLock.holding(directory) { try store.catchUp(&state) } }
     }
 
@@ -144,7 +165,9 @@ enum DirectoryLock {
         guard fd >= 0 else { throw DataError("\(directory.path): cannot lock (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw DataError("\(directory.path): cannot lock (\(String(cString: strerror(errno))))") }
+            guard errno == EINTR else {
+                throw DataError("\(directory.path): cannot lock (\(String(cString: strerror(errno))))")
+            }
         }
         return try body()
     }

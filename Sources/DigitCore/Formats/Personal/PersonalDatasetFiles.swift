@@ -26,7 +26,8 @@ struct PersonalDatasetFiles {
                 state.samples = contents.samples
                 if let notice = try repair(bytes, contents) { notices.append(notice) }
             case let version?:
-                throw DataError("\(journal.path): written by a newer digits (journal version \(version); this one reads \(SampleJournal.version))")
+                throw DataError("\(journal.path): written by a newer digits (journal version \(version); "
+                                + "this one reads \(SampleJournal.version))")
             }
         } else {
             try AtomicFile.write(Data(SampleJournal.header), to: journal)
@@ -53,7 +54,8 @@ struct PersonalDatasetFiles {
             return .tornRecordDropped(bytes: first.count, savedAs: savedAs)
         }
         let lost = contents.faults.reduce(0) { $0 + $1.count }
-        let notice = try Self.setAside(journal, reason: "\(lost) damaged bytes in \(contents.faults.count) places, the first at offset \(first.lowerBound); kept the \(contents.samples.count) samples that check")
+        let notice = try Self.setAside(journal, reason: "\(lost) damaged bytes in \(contents.faults.count) places, "
+            + "the first at offset \(first.lowerBound); kept the \(contents.samples.count) samples that check")
         var rebuilt = SampleJournal.header
         for record in contents.records { rebuilt += bytes[record] }
         try AtomicFile.write(Data(rebuilt), to: journal)
@@ -84,13 +86,13 @@ struct PersonalDatasetFiles {
         return notices
     }
 
-    /// Appends one record with a single write, then fsyncs. On failure the journal is cut back to `end`.
-    func appendToJournal(_ record: [UInt8], end: Int) throws {
+    /// Appends whole records with a single write, then fsyncs. On failure the journal is cut back to `end`.
+    func appendToJournal(_ records: [UInt8], end: Int) throws {
         let fd = open(journal.path, O_WRONLY | O_APPEND | O_CLOEXEC)
         guard fd >= 0 else { throw DataError("\(journal.path): cannot append (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         var written = 0, failure: String?
-        record.withUnsafeBytes { raw in
+        records.withUnsafeBytes { raw in
             while written < raw.count {
                 let n = write(fd, raw.baseAddress! + written, raw.count - written)
                 if n < 0 {

@@ -50,6 +50,17 @@ public struct PersonalSample: Sendable, Equatable {
     }
 }
 
+extension PersonalSample {
+    /// Every image of a 28x28 labelled set as a sample without strokes, in order.
+    public static func all(in set: LabeledImages) -> [PersonalSample] {
+        precondition(set.rows == MNIST.side && set.cols == MNIST.side, "samples are 28x28")
+        return (0..<set.count).map { i in
+            let image = Array(set.pixels[i * MNIST.pixels..<(i + 1) * MNIST.pixels])
+            return PersonalSample(label: Int(set.labels[i]), image: image)
+        }
+    }
+}
+
 extension LabeledImages {
     /// The samples as one 28x28 labelled set, in order.
     public init(_ samples: [PersonalSample]) {

@@ -42,7 +42,9 @@ final class PersonalDatasetTests: XCTestCase {
     }
 
     func testAppendsSurviveReopeningWithStrokesAndAnIDXPair() throws {
+        XCTAssertFalse(PersonalDataset.exists(in: directory))
         let dataset = try PersonalDataset.open(directory)
+        XCTAssertTrue(PersonalDataset.exists(in: directory))
         XCTAssertEqual(dataset.count, 0)
         try assertIDXHolds([])
         let samples = (0..<3).map(sample)
@@ -76,6 +78,21 @@ final class PersonalDatasetTests: XCTestCase {
         XCTAssertEqual(try PersonalDataset.open(directory).samples, [sample(0), sample(1), sample(3)])
     }
 
+    func testABatchCutShortKeepsTheSamplesWrittenBeforeTheCut() throws {
+        let dataset = try PersonalDataset.open(directory)
+        try dataset.append(contentsOf: [sample(0), sample(1)])
+        // One write of three records, killed inside the third.
+        let batch = (2..<5).flatMap { SampleJournal.record(for: sample($0)) }
+        try writeJournal(try journalBytes() + batch.dropLast(100))
+        let reopened = try PersonalDataset.open(directory)
+        XCTAssertEqual(reopened.samples, (0..<4).map(sample))
+        guard case let .tornRecordDropped(bytes, _)? = reopened.notices.first else {
+            return XCTFail("\(reopened.notices)")
+        }
+        XCTAssertEqual(bytes, SampleJournal.record(for: sample(4)).count - 100)
+        try assertIDXHolds((0..<4).map(sample))
+    }
+
     func testARecordWithABadChecksumAtTheEndIsDropped() throws {
         try PersonalDataset.open(directory).append(sample(0))
         var bytes = try journalBytes()
@@ -87,7 +104,8 @@ final class PersonalDatasetTests: XCTestCase {
         // The IDX pair still holds the dropped sample, so it is kept too rather than rewritten over.
         XCTAssertEqual(reopened.notices.count, 3, "\(reopened.notices)")
         guard case .tornRecordDropped? = reopened.notices.first else { return XCTFail("\(reopened.notices)") }
-        XCTAssertTrue(reopened.notices.dropFirst().allSatisfy { $0.description.contains("holds digits the journal does not") })
+        let pair = reopened.notices.dropFirst()
+        XCTAssertTrue(pair.allSatisfy { $0.description.contains("holds digits the journal does not") }, "\(pair)")
     }
 
     func testDamageBetweenRecordsSetsTheJournalAsideAndKeepsEveryGoodSample() throws {
@@ -113,7 +131,8 @@ final class PersonalDatasetTests: XCTestCase {
         try writeJournal(Array("my shopping list\n".utf8))
         let dataset = try PersonalDataset.open(directory)
         XCTAssertEqual(dataset.count, 0)
-        XCTAssertEqual(try asideFiles("damaged").map { try String(contentsOf: $0, encoding: .utf8) }, ["my shopping list\n"])
+        let aside = try asideFiles("damaged").map { try String(contentsOf: $0, encoding: .utf8) }
+        XCTAssertEqual(aside, ["my shopping list\n"])
         XCTAssertTrue(dataset.notices.first?.description.contains("not a digits sample journal") ?? false,
                       "\(dataset.notices)")
         try dataset.append(sample(4))
@@ -145,7 +164,8 @@ final class PersonalDatasetTests: XCTestCase {
         try other.writeIDX(images: images, labels: directory.appendingPathComponent(PersonalDataset.labelsName))
         notices = try PersonalDataset.open(directory).notices
         XCTAssertEqual(notices.count, 2)
-        XCTAssertTrue(notices.allSatisfy { $0.description.contains("holds digits the journal does not") }, "\(notices)")
+        XCTAssertTrue(notices.allSatisfy { $0.description.contains("holds digits the journal does not") },
+                      "\(notices)")
         try assertIDXHolds([sample(0), sample(1)])
         XCTAssertEqual(try asideFiles("damaged").count, 3)
     }
@@ -170,6 +190,15 @@ final class PersonalDatasetTests: XCTestCase {
         try first.refresh()
         XCTAssertEqual(first.samples, [sample(0), sample(1)])
         try assertIDXHolds([sample(0), sample(1)])
+    }
+
+    func testAFolderThatCannotBeMadeIsReportedInOneLine() throws {
+        let file = directory.appendingPathComponent("plain")
+        try Data([1]).write(to: file)
+        assertFails(try PersonalDataset.open(file), mentioning: ["plain", "not a folder"])
+        assertFails(try PersonalDataset.open(file.appendingPathComponent("digits")), mentioning: ["plain"])
+        let nested = try PersonalDataset.open(directory.appendingPathComponent("a/b/digits"))
+        XCTAssertEqual(nested.count, 0)
     }
 
     func testTemporaryFilesOfKilledSavesAreRemoved() throws {
