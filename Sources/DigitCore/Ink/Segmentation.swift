@@ -56,15 +56,17 @@ public struct DigitSegmenter: Sendable {
     }
 
     /// Groups the pieces, drops specks, splits groups of touching digits, and orders the digits by position.
+    /// Ink that forms one group is read whole, however small, as it always was.
     func regions(of pieces: [InkPatch], whole: () -> InkPatch) -> [InkPatch] {
         // Dust (a photo's noise can leave thousands of one-pixel blobs) is dropped before the pairwise grouping.
         let heaviest = pieces.map(\.mass).max() ?? 0
         let pieces = pieces.filter { $0.mass >= Self.dustMassFraction * heaviest }
-        let groups = Self.droppingSpecks(Self.attachingPartials(Self.groups(of: pieces)))
+        let grouped = Self.attachingPartials(Self.groups(of: pieces))
+        let groups = grouped.count == 1 ? grouped : Self.droppingSpecks(grouped)
+        guard groups.count > 1 || Self.splitsLoneGroup else { return groups.isEmpty ? [] : [whole()] }
         let widths = groups.map { Float(InkPatch.bounds($0).width) }.sorted()
         let splitter = TouchingDigits(classifier: classifier,
                                       medianWidth: groups.count > 1 ? widths[widths.count / 2] : nil)
-        guard groups.count > 1 || Self.splitsLoneGroup else { return groups.isEmpty ? [] : [whole()] }
         let digits = groups.flatMap { splitter.split($0) }
         if digits.count == 1 && groups.count == 1 { return [whole()] }
         return digits.map(InkPatch.union).sorted { $0.centreX < $1.centreX }
