@@ -11,9 +11,11 @@ public enum PhotoInk {
     static let paperQuantile: Float = 0.9
     /// In the second pass, pixels at most this much darker than the first estimate count as paper.
     static let paperDarkness: Float = 0.15
-    /// Backgrounds whose estimate varies by at most this many gray levels are flat: the image goes through
-    /// `DigitPreprocessor.inkCoverage` unchanged, so clean images read exactly as before.
+    /// An image whose border varies by at most this many gray levels (between its `borderQuantiles`) has a
+    /// flat background: it goes through `DigitPreprocessor.inkCoverage` unchanged, so clean images read
+    /// exactly as before. Uneven light shows at the border, while ink seldom covers much of it.
     public static let flatTolerance: Float = 16
+    static let borderQuantiles: (low: Float, high: Float) = (0.1, 0.9)
     /// Darkness within this many standard deviations of the paper's noise is paper.
     static let noiseSigmas: Float = 3
     /// Ink is at least this much darker than its paper (beyond the noise); a photo with nothing darker is
@@ -33,8 +35,8 @@ public enum PhotoInk {
         guard width > 0, height > 0 else { return flat() }
         let darkInk = DigitPreprocessor.hasDarkInk(image.pixels, width: width, height: height)
         let paper = darkInk ? image.pixels : image.pixels.map { UInt8.max - $0 }
+        guard borderSpread(paper, width: width, height: height) > flatTolerance else { return flat() }
         let grid = BackgroundGrid(paper, width: width, height: height)
-        guard grid.range > flatTolerance else { return flat() }
         var below = [Float](repeating: 0, count: paper.count), levels = below
         var brighterSquares: Float = 0, brighter = 0
         for y in 0..<height {
@@ -49,6 +51,19 @@ public enum PhotoInk {
         guard let peak = darkness.max(), peak >= minimumContrast else { return [Float](repeating: 0, count: paper.count) }
         let floor = DigitPreprocessor.backgroundNoiseFloor, stretch = 1 / (1 - floor)
         return darkness.map { min(max(($0 / peak - floor) * stretch, 0), 1) }
+    }
+}
+
+extension PhotoInk {
+    /// The spread of the border's gray levels, from its low to its high `borderQuantiles`.
+    static func borderSpread(_ gray: [UInt8], width: Int, height: Int) -> Float {
+        var histogram = [Int](repeating: 0, count: 256)
+        for y in 0..<height {
+            let onEdgeRow = y == 0 || y == height - 1
+            for x in 0..<width where onEdgeRow || x == 0 || x == width - 1 { histogram[Int(gray[y * width + x])] += 1 }
+        }
+        return BackgroundGrid.quantile(histogram[...], borderQuantiles.high)
+            - BackgroundGrid.quantile(histogram[...], borderQuantiles.low)
     }
 }
 
@@ -93,9 +108,6 @@ struct BackgroundGrid {
         levels = Self.filter(levels, columns: columns, rows: rows, combine: { $0.sorted()[$0.count / 2] })
         levels = Self.filter(levels, columns: columns, rows: rows, combine: { $0.reduce(0, +) / Float($0.count) })
     }
-
-    /// The spread of the estimated paper level, in gray levels.
-    var range: Float { (levels.max() ?? 0) - (levels.min() ?? 0) }
 
     /// The paper level at pixel (x, y), interpolated bilinearly between block centres and extrapolated
     /// linearly beyond the outer centres, so a gradient keeps its slope up to the image's edges.

@@ -28,7 +28,8 @@ struct TouchingDigits {
     static let heightReward: Float = 1
     /// Log-probability any split costs.
     static let splitCost: Float = 0.6
-    /// Extra cost when the group is all the ink: a lone group is likelier one digit than two.
+    /// Extra cost when the group is all the ink (see `DigitSegmenter.splitsLoneGroup`): a lone group is
+    /// likelier one digit than two.
     static let aloneCost: Float = 0.3
     /// Among other digits, a group wider than `pairWidth` times their median width earns this per unit.
     static let widthReward: Float = 1
@@ -72,7 +73,7 @@ struct TouchingDigits {
 
     /// Ways to cut the group in two, with the ink each cut crosses: between its pieces ordered by position
     /// (crossing nothing), and along seams from the thinnest columns (each piece cut there). Both halves hold
-    /// ink and are wide enough.
+    /// ink and are wide and heavy enough to be digits rather than a stroke broken off one (`partialMass`).
     func candidates(_ group: [InkPatch], whole: InkPatch) -> [(left: [InkPatch], right: [InkPatch], crossed: Float)] {
         let minimumWidth = max(1, Int(Self.minimumPartAspect * Float(whole.height)))
         let ordered = group.sorted { $0.centreX < $1.centreX }
@@ -89,8 +90,11 @@ struct TouchingDigits {
             let crossed = path.enumerated().reduce(Float(0)) { $0 + whole.pixels[$1.0 * whole.width + $1.1 - whole.x0] }
             result.append((left, right, crossed))
         }
+        let minimumMass = DigitSegmenter.partialMass * whole.mass
         return result.filter { pair in
-            [pair.left, pair.right].allSatisfy { side in InkPatch.span(side) >= minimumWidth }
+            [pair.left, pair.right].allSatisfy { side in
+                InkPatch.span(side) >= minimumWidth && side.reduce(0) { $0 + $1.mass } >= minimumMass
+            }
         }
     }
 
