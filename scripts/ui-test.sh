@@ -126,6 +126,16 @@ labels="$XDG_DATA_HOME/digits/samples-labels-idx1-ubyte"
 import -window "$window" artifacts/ui-labelled.png
 before=$(lines)
 key l
+# While it learns, the pad keeps reading: write a 1 and time its readouts.
+key c
+write 1 --x 500 --y 70 --height 230
+during=$(tail -n +"$((before + 1))" "$log" | sed -n '/"event":"learned"/q;p' | grep -o '"latency_ms":[0-9.]*' | cut -d: -f2 |
+    sort -n | awk '{v[NR] = $1} END {if (NR) printf "%.1f %d", v[int((NR + 1) / 2)], NR}')
+if [[ -n "$during" ]]; then
+    read -r median count <<<"$during"
+    awk -v m="$median" 'BEGIN { exit !(m <= 50) }' && pass "while learning, readouts take $median ms (median of $count)" \
+        || fail "while learning, readouts take $median ms (median of $count), over 50 ms"
+fi
 for _ in $(seq 600); do grep -q '"event":"learned"' <(tail -n +"$((before + 1))" "$log") && break; sleep 0.1; done
 if grep -q '"event":"learned"' <(tail -n +"$((before + 1))" "$log"); then
     pass "L learns: $(grep '"event":"learned"' "$log" | tail -n 1)"
