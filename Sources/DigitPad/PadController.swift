@@ -195,11 +195,11 @@ final class PadController {
     private func adopt(_ event: PersonalHand.Event, now: UInt64) {
         switch event {
         case let .saved(label, samples):
-            state.notice = "SAVED \(label): \(samples) SAMPLES, L TO LEARN"
+            state.notice = "SAVED \(label): \(Self.count(samples, "SAMPLE")), L TO LEARN"
         case let .learning(fraction):
             state.notice = "LEARNING \(Int(fraction * 100))%"
         case let .learned(samples, seconds, steps):
-            state.notice = "LEARNED YOUR HAND FROM \(samples) SAMPLES"
+            state.notice = "LEARNED YOUR HAND FROM \(Self.count(samples, "SAMPLE"))"
             log.line(String(format: #"{"event":"learned","samples":%d,"seconds":%.2f,"steps":%d,"model":"personal"}"#,
                              samples, seconds, steps))
             request(now: now)
@@ -213,6 +213,9 @@ final class PadController {
         }
         needsFrame = true
     }
+
+    /// "1 SAMPLE", "12 SAMPLES".
+    static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)S" }
 
     /// Asks for a reading of the canvas now (or forgets the last one when the canvas is empty).
     private func request(now: UInt64) {
