@@ -64,8 +64,6 @@ public enum SeedStream {
     public static let nonDigitTuning: UInt64 = 0x80
     /// The held-out non-digits that are only ever scored.
     public static let heldOutNonDigits: UInt64 = 0x81
-    /// The styled digits scored to check the styles MNIST lacks.
-    public static let heldOutStyles: UInt64 = 0x82
 }
 
 extension SplitMix64 {
