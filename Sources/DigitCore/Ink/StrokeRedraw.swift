@@ -105,11 +105,30 @@ public enum StrokeRedraw {
     }
 
     /// An image (`width` x `height` coverage) redrawn as strokes of `penWidth` (28x28 pixels) through `transform`;
-    /// nil when it has no ink to thin.
+    /// nil when it has no ink to thin. The image is thinned at twice its size (bilinear), so that the small holes
+    /// of a bold 6, 8 or 9 are not filled in and lost from the skeleton.
     public static func redraw(_ pixels: [Float], width: Int, height: Int, penWidth: Float,
                               transform: AffineTransform = .identity) -> [Float]? {
-        let points = skeleton(pixels, width: width, height: height)
+        let points = skeleton(doubled(pixels, width: width, height: height), width: 2 * width, height: 2 * height)
         guard !points.isEmpty else { return nil }
         return draw(strokes(of: points), penWidth: penWidth, transform: transform)
+    }
+
+    /// `pixels` at twice the width and height, bilinear: output pixel (u, v) samples the input at
+    /// ((u + 0.5) / 2 - 0.5, (v + 0.5) / 2 - 0.5), clamped to the image.
+    static func doubled(_ pixels: [Float], width: Int, height: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: 4 * width * height)
+        for v in 0..<(2 * height) {
+            let y = min(max((Float(v) + 0.5) / 2 - 0.5, 0), Float(height - 1))
+            let y0 = Int(y), y1 = min(y0 + 1, height - 1), fy = y - Float(y0)
+            for u in 0..<(2 * width) {
+                let x = min(max((Float(u) + 0.5) / 2 - 0.5, 0), Float(width - 1))
+                let x0 = Int(x), x1 = min(x0 + 1, width - 1), fx = x - Float(x0)
+                let top = pixels[y0 * width + x0] * (1 - fx) + pixels[y0 * width + x1] * fx
+                let bottom = pixels[y1 * width + x0] * (1 - fx) + pixels[y1 * width + x1] * fx
+                out[v * 2 * width + u] = top * (1 - fy) + bottom * fy
+            }
+        }
+        return out
     }
 }

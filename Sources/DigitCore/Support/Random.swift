@@ -64,8 +64,6 @@ public enum SeedStream {
     public static let nonDigitTuning: UInt64 = 0x80
     /// The held-out non-digits that are only ever scored.
     public static let heldOutNonDigits: UInt64 = 0x81
-    /// The styled digits scored to check the styles MNIST lacks.
-    public static let heldOutStyles: UInt64 = 0x82
     /// Which personal and replay images one fine-tuning step takes.
     public static func fineTuningBatch(step: Int) -> UInt64 { 0x5_0000_0000 + UInt64(step) }
     /// One fine-tuning step's augmentation.

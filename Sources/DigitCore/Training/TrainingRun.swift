@@ -94,21 +94,29 @@ public final class TrainingRun {
                               temperature: temperature)
     }
 
-    /// Fits the network's temperature on the validation split (temperature scaling: the one value that minimizes
-    /// the validation digits' negative log-likelihood) and sets it; returns it.
+    /// Fits the network's temperature on the validation split and sets it; returns it.
     private func calibrate() -> Float {
-        let network = trainer.network, indices = trainer.validationIndices
+        TemperatureFit.fit(trainer.network, on: training, indices: trainer.validationIndices)
+    }
+}
+
+/// Temperature scaling of a trained network on held-out images.
+public enum TemperatureFit {
+    /// Sets `network.temperature` to the one value that minimizes the negative log-likelihood of the images at
+    /// `indices` (the validation split: never the test set), and returns it.
+    @discardableResult
+    public static func fit(_ network: Network, on images: LabeledImages, indices: [Int]) -> Float {
         guard !indices.isEmpty else { return network.temperature }
         let classes = network.architecture.classes, batchSize = 500
         var logits: [Float] = []
         logits.reserveCapacity(indices.count * classes)
         for start in stride(from: 0, to: indices.count, by: batchSize) {
             let members = indices[start..<min(start + batchSize, indices.count)]
-            let batch = members.flatMap { training.floatImage($0) }
+            let batch = members.flatMap { images.floatImage($0) }
             logits += batch.withUnsafeBufferPointer { network.logits($0.baseAddress!, count: members.count) }
         }
         network.temperature = Calibration.fitTemperature(logits: logits, classes: classes,
-                                                         labels: indices.map { training.labels[$0] })
+                                                         labels: indices.map { images.labels[$0] })
         return network.temperature
     }
 }
