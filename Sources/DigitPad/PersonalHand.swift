@@ -60,6 +60,11 @@ public final class PersonalHand: DigitClassifying {
         return classifier.probabilities(for: image)
     }
 
+    public func uncalibratedProbabilities(for image: [Float]) -> [Float] {
+        let classifier = current.withLock { $0.classifier }
+        return classifier.uncalibratedProbabilities(for: image)
+    }
+
     /// Whether the personal model reads now.
     public var usesPersonalModel: Bool { current.withLock { $0.personal } }
     public var isLearning: Bool { learning.load(ordering: .relaxed) }

@@ -134,7 +134,7 @@ struct TouchingDigits {
     func logConfidence(_ patch: InkPatch) -> Float? {
         guard let image = DigitPreprocessor.mnistImage(from: patch.pixels, width: patch.width,
                                                        height: patch.height) else { return nil }
-        return log(max(classifier.probabilities(for: image).max() ?? 0, .leastNormalMagnitude))
+        return log(max(classifier.uncalibratedProbabilities(for: image).max() ?? 0, .leastNormalMagnitude))
     }
 }
 

@@ -66,3 +66,22 @@ final class NumberReadingTests: XCTestCase {
         XCTAssertEqual(before.digit, 7)
     }
 }
+
+final class RecognizerTests: XCTestCase {
+    /// Calibration sharpens or softens the probabilities shown; segmentation weighs cuts by the network's own,
+    /// which are `softmax(logits)` whatever the temperature, and name the same digit.
+    func testUncalibratedProbabilitiesIgnoreTheTemperature() {
+        let network = Network(architecture: .convnet)
+        network.initialize(seed: 4)
+        var rng = SplitMix64(seed: 5)
+        let image = (0..<MNIST.pixels).map { _ in rng.nextUnit() }
+        let logits = image.withUnsafeBufferPointer { network.logits($0.baseAddress!, count: 1) }
+        network.temperature = 0.4
+        let recognizer = Recognizer(network)
+        let raw = recognizer.uncalibratedProbabilities(for: image), shown = recognizer.probabilities(for: image)
+        let top = logits.max()!, sum = logits.map { exp($0 - top) }.reduce(0, +)
+        for (p, z) in zip(raw, logits) { XCTAssertEqual(p, exp(z - top) / sum, accuracy: 1e-6) }
+        XCTAssertEqual(argmax(raw), argmax(shown))
+        XCTAssertGreaterThan(shown.max()!, raw.max()!, "a temperature below 1 sharpens what is shown")
+    }
+}
