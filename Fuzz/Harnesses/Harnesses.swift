@@ -43,8 +43,8 @@ enum Harnesses {
     static func loadModel(_ data: Data, name: String) throws {
         let file = try SafeTensorsFile.decode(data, name: name)
         let network = try ModelFile.network(from: file, name: name)
-        if file.tensors.contains(where: { $0.name.hasPrefix(ModelFile.optimizerPrefix) }) {
-            try ModelFile.restore(Adam(parameters: network.parameters), of: network, from: file, name: name)
+        if file.tensors.contains(where: { $0.name.hasPrefix(ModelFile.extraPrefix) }) {
+            try Checkpoint.restore(Adam(parameters: network.parameters), of: network, from: file, name: name)
         }
     }
 
