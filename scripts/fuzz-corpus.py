@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Writes the fuzzers' seed corpora into Fuzz/Corpus/<harness>/: small valid files of each format, written here
-independently of the project's own writers, and a few broken ones. Run from anywhere; rewrites the same bytes."""
+independently of the project's own writers, and a few broken ones. Run from anywhere; rewrites the same bytes.
+The JPEG seeds are encoded by ImageMagick's `convert`."""
 import gzip
 import json
 import os
 import struct
+import subprocess
 import zlib
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Fuzz", "Corpus")
@@ -130,3 +132,63 @@ put("pgm", "broken-truncated", b"P5\n4 4\n255\n" + bytes([1, 2]))
 put("pgm", "broken-maxval", b"P2 1 1 0\n0\n")
 put("pgm", "broken-zero", b"P5\n0 4\n255\n")
 put("pgm", "broken-huge", b"P5 99999999 99999999 255\n\0")
+
+
+# JPEG: small images encoded by ImageMagick (gray and colour, baseline and progressive), then broken copies.
+def jpeg(header, pixels, *options):
+    return subprocess.run(["convert", header + ":-", "-strip", "-quality", "85", *options, "jpg:-"],
+                          input=pixels, stdout=subprocess.PIPE, check=True).stdout
+
+
+def ramp(width, height, channels):
+    return bytes((x * 37 + y * 11 + c * 90) % 256 for y in range(height) for x in range(width) for c in range(channels))
+
+
+gray = jpeg("pgm", b"P5 12 9 255\n" + ramp(12, 9, 1), "-type", "Grayscale")
+colour = jpeg("ppm", b"P6 10 7 255\n" + ramp(10, 7, 3))
+progressive = jpeg("ppm", b"P6 17 16 255\n" + ramp(17, 16, 3), "-interlace", "JPEG")
+put("jpeg", "gray", gray)
+put("jpeg", "colour-420", colour)
+put("jpeg", "colour-444", jpeg("ppm", b"P6 9 9 255\n" + ramp(9, 9, 3), "-sampling-factor", "1x1"))
+put("jpeg", "progressive", progressive)
+put("jpeg", "progressive-gray", jpeg("pgm", b"P5 8 16 255\n" + ramp(8, 16, 1), "-type", "Grayscale",
+                                     "-interlace", "JPEG"))
+put("jpeg", "broken-truncated", colour[:-30])
+put("jpeg", "broken-progressive-truncated", progressive[:len(progressive) * 2 // 3])
+put("jpeg", "broken-header-only", gray[:20])
+put("jpeg", "broken-no-end", gray[:-2])
+sof = gray.index(b"\xff\xc0")
+put("jpeg", "broken-zero-width", gray[:sof + 7] + b"\0\0" + gray[sof + 9:])
+put("jpeg", "broken-huge", gray[:sof + 5] + b"\xff\xdc\xff\xdc" + gray[sof + 9:])
+put("jpeg", "broken-scan", gray[:-40] + bytes(range(38)) + gray[-2:])
+
+
+# The personal sample journal: "DIGITSAMPLES", version u32, then records of marker u32 ("SMPL"), payload length
+# u32, payload, CRC-32 of length and payload u32, all little-endian. A payload is label u8, recorded i64 (ms),
+# canvas width u32, height u32, 784 image bytes, stroke count u32, then per stroke radius f32, point count u32 and
+# (x f32, y f32) per point.
+JOURNAL = b"DIGITSAMPLES" + struct.pack("<I", 1)
+
+
+def record(label, millis, strokes=(), canvas=(0, 0)):
+    payload = struct.pack("<BqII", label, millis, *canvas) + bytes((i * label + 3) % 256 for i in range(784))
+    payload += struct.pack("<I", len(strokes))
+    for radius, points in strokes:
+        payload += struct.pack("<fI", radius, len(points)) + b"".join(struct.pack("<ff", x, y) for x, y in points)
+    framed = struct.pack("<I", len(payload)) + payload
+    return b"SMPL" + framed + struct.pack("<I", zlib.crc32(framed) & 0xFFFFFFFF)
+
+
+one = record(7, 1_700_000_000_000)
+drawn = record(3, 1_700_000_123_456, [(6.0, [(10.0, 12.5), (40.0, 80.0), (41.5, 90.0)]), (4.5, [(5.0, 5.0)])],
+               (280, 280))
+put("personal", "empty", JOURNAL)
+put("personal", "one", JOURNAL + one)
+put("personal", "two-with-strokes", JOURNAL + one + drawn)
+put("personal", "torn", JOURNAL + one + drawn[:100])
+put("personal", "torn-checksum", JOURNAL + one[:-1] + bytes([one[-1] ^ 1]))
+put("personal", "damage-between", JOURNAL + one + b"\x00garbage\xff" + drawn)
+put("personal", "bad-label", JOURNAL + record(12, 0))
+put("personal", "foreign", b"P5 1 1 255\n\0")
+put("personal", "newer-version", b"DIGITSAMPLES" + struct.pack("<I", 2) + one)
+put("personal", "short-header", JOURNAL[:9])

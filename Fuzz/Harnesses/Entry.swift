@@ -28,8 +28,7 @@ public func testOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         try harness.read(data, harness.file)
     } catch {
         let message = "\(error)"
-        let oneLine = !message.unicodeScalars.contains { $0 == "\n" || $0 == "\r" }
-        Harnesses.check(message.hasPrefix("\(harness.file): ") && oneLine,
+        Harnesses.check(message.hasPrefix("\(harness.file): ") && Harnesses.isOneLine(message),
                         "an error must be one line naming the file: \(message)")
     }
     return 0

@@ -44,8 +44,14 @@ public enum Checkpoint {
 
     /// Restores the optimizer moments into a trainer built around a checkpoint's network.
     public static func restoreOptimizer(of trainer: Trainer, from file: SafeTensorsFile, name: String) throws {
+        try restore(trainer.optimizer, of: trainer.network, from: file, name: name)
+    }
+
+    /// Restores the optimizer moments of `network`'s parameters into `optimizer` (the fuzzer checks a checkpoint's
+    /// optimizer state this way, without the training data a `Trainer` needs).
+    static func restore(_ optimizer: Adam, of network: Network, from file: SafeTensorsFile, name: String) throws {
         let stored = Dictionary(file.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for (p, moment) in zip(trainer.network.parameters, trainer.optimizer.moments) {
+        for (p, moment) in zip(network.parameters, optimizer.moments) {
             for (kind, tensor) in [("m.", moment.m), ("v.", moment.v)] {
                 guard let saved = stored[ModelFile.extraPrefix + kind + p.name], saved.shape == p.shape else {
                     throw ModelFileError("\(name): checkpoint lacks optimizer state for '\(p.name)'")
