@@ -46,6 +46,12 @@ extension Digits {
         @Option(help: "Label smoothing in [0, 1) (default: the architecture's).")
         var labelSmoothing: Float?
 
+        @Option(help: "Fraction of training digits redrawn as pen strokes (default: the architecture's).")
+        var strokeRedraw: Float?
+
+        @Option(help: "Fraction of training places given a digit in a style MNIST lacks (default: the architecture's).")
+        var styles: Float?
+
         @Option(help: "Augment training images with random affine and thickness changes: on or off (default: the architecture's).")
         var augment: Switch?
 
@@ -74,6 +80,8 @@ extension Digits {
             if let lr, !(lr > 0 && lr < 10) { throw ValidationError("--lr must be a positive number below 10") }
             if let weightDecay, !(weightDecay >= 0 && weightDecay < 1) { throw ValidationError("--weight-decay must be in [0, 1)") }
             if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) { throw ValidationError("--label-smoothing must be in [0, 1)") }
+            if let strokeRedraw, !(0...1).contains(strokeRedraw) { throw ValidationError("--stroke-redraw must be in [0, 1]") }
+            if let styles, !(0...1).contains(styles) { throw ValidationError("--styles must be in [0, 1]") }
             guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1)") }
             if let limit, limit < 1 { throw ValidationError("--limit must be positive") }
         }
@@ -87,6 +95,8 @@ extension Digits {
             if let schedule { s.recipe.schedule = schedule }
             if let weightDecay { s.recipe.weightDecay = weightDecay }
             if let labelSmoothing { s.recipe.labelSmoothing = labelSmoothing }
+            if let strokeRedraw { s.recipe.strokeRedraw = strokeRedraw }
+            if let styles { s.recipe.styles = styles }
             if let augment { s.recipe.augment = augment == .on }
             s.validationFraction = validationSplit
             s.limit = limit
