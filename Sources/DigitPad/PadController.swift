@@ -48,6 +48,8 @@ final class PadController {
     private var newestRequest = (generation: 0, time: UInt64(0))
     /// A readout put into the last frame and not yet logged.
     private var shownUnlogged: Prediction?
+    /// The frame drawn last, kept for its storage.
+    private var frame = Raster(width: 1, height: 1)
     /// The newest window size not yet laid out.
     private var pendingSize: (width: Int, height: Int)?
 
@@ -142,11 +144,13 @@ final class PadController {
         return due > now ? Int((due - now + 999_999) / 1_000_000) : 0
     }
 
-    /// The frame to show when anything changed since the last one.
+    /// The frame to show when anything changed since the last one. The same storage is drawn into every time, so
+    /// the caller should let go of the frame before asking for the next.
     func takeFrame() -> Raster? {
         guard needsFrame else { return nil }
         needsFrame = false
-        return PadView.render(state)
+        PadView.render(state, into: &frame)
+        return frame
     }
 
     /// Call once the frame is on screen: logs the readout it showed, with the time since its request.

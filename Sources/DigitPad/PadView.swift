@@ -37,8 +37,15 @@ enum PadView {
     }
 
     static func render(_ state: PadState) -> Raster {
+        var frame = Raster(width: 1, height: 1)
+        render(state, into: &frame)
+        return frame
+    }
+
+    /// Draws the frame into `frame`, reusing its storage.
+    static func render(_ state: PadState, into frame: inout Raster) {
         let layout = state.layout
-        var frame = Raster(width: layout.width, height: layout.height, fill: background)
+        frame.reset(width: layout.width, height: layout.height, fill: background)
         drawCanvas(state, into: &frame)
         drawNumber(state, into: &frame)
         drawBars(state, into: &frame)
@@ -50,7 +57,6 @@ enum PadView {
                 frame.text(brush, x: brushX, y: footer.y + 4, dim)
             }
         }
-        return frame
     }
 
     static func drawCanvas(_ state: PadState, into frame: inout Raster) {

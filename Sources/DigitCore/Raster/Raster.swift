@@ -31,6 +31,20 @@ public struct Raster: Sendable {
         pixels = [Colour](repeating: fill, count: self.width * self.height)
     }
 
+    /// Makes this a `width` x `height` raster of `fill`, keeping its storage when it is large enough, so a window
+    /// redrawn every frame (and resized at will) does not allocate every frame.
+    public mutating func reset(width: Int, height: Int, fill: Colour) {
+        self.width = max(width, 1)
+        self.height = max(height, 1)
+        let count = self.width * self.height
+        if pixels.count == count {
+            pixels.withUnsafeMutableBufferPointer { $0.update(repeating: fill) }
+        } else {
+            pixels.removeAll(keepingCapacity: true)
+            pixels.append(contentsOf: repeatElement(fill, count: count))
+        }
+    }
+
     public mutating func fill(_ rect: Rect, _ colour: Colour) {
         let x0 = max(rect.x, 0), y0 = max(rect.y, 0)
         let x1 = min(rect.x + rect.width, width), y1 = min(rect.y + rect.height, height)
