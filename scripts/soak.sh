@@ -19,6 +19,9 @@ done
 
 mkdir -p artifacts
 scratch=$(mktemp -d) pid="" xvfb=""
+# The key storms type digits and L: the samples and models they make go to the scratch folder, never to the real
+# data folder.
+export XDG_DATA_HOME=$scratch
 cleanup() {
     if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; fi
     if [[ -n "$xvfb" ]]; then kill "$xvfb" 2>/dev/null || true; fi
