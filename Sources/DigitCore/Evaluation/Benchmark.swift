@@ -39,11 +39,8 @@ public enum Benchmark {
         let loss = SoftmaxCrossEntropy()
         let probabilities = Tensor(shape: [0]), dLogits = Tensor(shape: [0])
         func step() {
-            network.zeroGradients()
-            let logits = network.forward(input, mode: .training)
-            _ = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities, dLogits: dLogits)
-            network.backward(dLogits)
-            optimizer.update(network.parameters)
+            _ = network.learningStep(input, labels: labels, loss: loss, optimizer: optimizer,
+                                     probabilities: probabilities, dLogits: dLogits)
         }
         for _ in 0..<warmupBatches { step() }
         let trainSeconds = time { for _ in 0..<trainBatches { step() } }

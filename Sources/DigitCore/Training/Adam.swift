@@ -79,3 +79,19 @@ public enum LearningRateSchedule: String, Sendable, CaseIterable {
         }
     }
 }
+
+extension Network {
+    /// One step of learning on a batch: zeroed gradients, forward in training mode, the loss and its gradient,
+    /// backward, and the optimizer's update. Returns the batch's mean loss; `probabilities` holds the batch's
+    /// probabilities afterwards.
+    public func learningStep(_ input: Tensor, labels: [UInt8], loss: SoftmaxCrossEntropy, optimizer: Adam,
+                             probabilities: Tensor, dLogits: Tensor) -> Float {
+        zeroGradients()
+        let logits = forward(input, mode: .training)
+        let batchLoss = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities,
+                                             dLogits: dLogits)
+        backward(dLogits)
+        optimizer.update(parameters)
+        return batchLoss
+    }
+}

@@ -130,12 +130,8 @@ public final class FineTuner {
         settings.augmentation.apply(UnsafeBufferPointer(raw.buffer), to: batchInput.buffer, count: n, rng: &rng)
 
         network.reseed(SplitMix64(seed: settings.seed, stream: SeedStream.dropout(step: step)))
-        network.zeroGradients()
-        let logits = network.forward(batchInput, mode: .training)
-        let batchLoss = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities,
-                                             dLogits: dLogits)
-        network.backward(dLogits)
-        optimizer.update(network.parameters)
+        let batchLoss = network.learningStep(batchInput, labels: labels, loss: loss, optimizer: optimizer,
+                                             probabilities: probabilities, dLogits: dLogits)
         personalLosses.append(personalLoss(rows: mine))
         return batchLoss
     }

@@ -182,12 +182,8 @@ public final class Trainer {
             settings.recipe.augmentation.apply(UnsafeBufferPointer(raw.buffer), to: batchInput.buffer, count: n, rng: &rng)
         }
         network.reseed(SplitMix64(seed: settings.seed, stream: SeedStream.dropout(step: step)))
-        network.zeroGradients()
-        let logits = network.forward(batchInput, mode: .training)
-        let batchLoss = loss.lossAndGradient(logits: logits, labels: labels, probabilities: probabilities,
-                                             dLogits: dLogits)
-        network.backward(dLogits)
-        optimizer.update(network.parameters)
+        let batchLoss = network.learningStep(batchInput, labels: labels, loss: loss, optimizer: optimizer,
+                                             probabilities: probabilities, dLogits: dLogits)
         position.lossSum += Double(batchLoss) * Double(n)
         position.correct += countCorrect(probabilities, labels: labels)
         position.seen += n
