@@ -57,8 +57,15 @@ for i in $(seq "$kills"); do
     after=$(count) || { fail "kill $i: the dataset does not reopen"; continue; }
     if [[ -z "$after" || "$after" -lt "$before" ]]; then fail "kill $i: ${after:-no} samples after, $before before"; fi
     check_samples || fail "kill $i: a stored digit is damaged"
-    "$digits" eval --images "$data/samples-images-idx3-ubyte" --labels "$data/samples-labels-idx1-ubyte" --json \
-        >/dev/null || fail "kill $i: eval cannot read the IDX pair"
+    # A kill before the first sample lands leaves an empty pair, which eval refuses with one line.
+    if [[ "${after:-0}" -gt 0 ]]; then
+        "$digits" eval --images "$data/samples-images-idx3-ubyte" --labels "$data/samples-labels-idx1-ubyte" --json \
+            >/dev/null || fail "kill $i: eval cannot read the IDX pair"
+    elif [[ -e "$data/samples-images-idx3-ubyte" ]]; then
+        message=$("$digits" eval --images "$data/samples-images-idx3-ubyte" \
+            --labels "$data/samples-labels-idx1-ubyte" 2>&1 >/dev/null) && fail "kill $i: eval accepted an empty set"
+        [[ "$message" == *"holds no images"* ]] || fail "kill $i: eval on an empty set said '$message'"
+    fi
     before=${after:-$before}
 done
 pass "$kills kills while appending: $before samples kept, every one intact; the IDX pair reads after each"

@@ -36,6 +36,7 @@ extension Digits {
             let training = try LabeledImages.load(.train, from: URL(fileURLWithPath: data))
             let limit = metadata["training.limit"].flatMap(Int.init) ?? training.count
             let validation = Trainer.split(count: min(limit, training.count), fraction: fraction, seed: seed).validation
+            guard !validation.isEmpty else { throw Failure("\(data): the validation split holds no images") }
             let before = network.temperature
             let temperature = TemperatureFit.fit(network, on: training, indices: validation)
             try ModelFile.save(network, metadata: metadata, to: output)

@@ -117,6 +117,9 @@ extension Digits {
             guard set.rows == MNIST.side, set.cols == MNIST.side else {
                 throw ValidationError("images are \(set.rows)x\(set.cols); the network reads \(MNIST.side)x\(MNIST.side)")
             }
+            guard indices.map({ !$0.isEmpty }) ?? (set.count > 0) else {
+                throw Failure("\(images ?? data ?? "the set") holds no images to evaluate")
+            }
             return (set, indices)
         }
 

@@ -53,6 +53,7 @@ extension Digits {
         func run() throws {
             threads.apply()
             let test = try LabeledImages.load(.test, from: URL(fileURLWithPath: data))
+            guard test.count > 0 else { throw Failure("\(data): the test set holds no images") }
             let (network, _, url) = try model.load()
             if let export {
                 let dir = URL(fileURLWithPath: export)
