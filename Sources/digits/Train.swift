@@ -72,6 +72,10 @@ extension Digits {
         @Flag(help: "Continue from OUTPUT.checkpoint.")
         var resume = false
 
+        @Option(name: .customLong("start-from"),
+                help: "Start from this trained model's weights instead of random ones (same architecture and split; a model without the not-a-digit class may gain it).")
+        var startFrom: String?
+
         @OptionGroup var threads: ThreadOptions
 
         func validate() throws {
@@ -84,6 +88,7 @@ extension Digits {
             if let styles, !(0...1).contains(styles) { throw ValidationError("--styles must be in [0, 1]") }
             guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1)") }
             if let limit, limit < 1 { throw ValidationError("--limit must be positive") }
+            if resume && startFrom != nil { throw ValidationError("--resume continues a run; --start-from begins one. Give one") }
         }
 
         var settings: TrainingSettings {
@@ -108,6 +113,13 @@ extension Digits {
             let directory = URL(fileURLWithPath: data)
             let output = URL(fileURLWithPath: output)
             try AtomicFile.checkWritable(output)
+            let start = try startFrom.map { path in
+                let (network, metadata) = try ModelFile.load(from: URL(fileURLWithPath: path))
+                guard network.architecture.name == settings.architecture.name else {
+                    throw ValidationError("\(path) is a \(network.architecture.name), not a \(settings.architecture.name)")
+                }
+                return (network: network, metadata: metadata)
+            }
             let training = try LabeledImages.load(.train, from: directory)
             let test = try? LabeledImages.load(.test, from: directory)
             let nonDigitSource = try nonDigits.map { directory in
@@ -116,7 +128,7 @@ extension Digits {
             }
             let run = try TrainingRun(settings: settings, training: training, test: test, output: output,
                                       resume: resume, command: CommandLine.arguments.dropFirst().joined(separator: " "),
-                                      nonDigits: nonDigitSource)
+                                      nonDigits: nonDigitSource, start: start)
             try TrainingSession(run: run).start()
         }
     }

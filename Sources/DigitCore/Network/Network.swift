@@ -47,6 +47,31 @@ public final class Network {
         }
     }
 
+    /// Starts from a trained network's weights (a warm start): every tensor is copied from the tensor of the same
+    /// name in `source`. The one difference allowed is the output layer's class count: an architecture that adds
+    /// the "not a digit" class to `source`'s ten keeps the ten digits' rows and its own initialized row for the new
+    /// class, which the training that follows learns.
+    /// - Throws: `NetworkMismatch` when a tensor is missing from `source` or differs otherwise.
+    public func adoptWeights(of source: Network) throws {
+        let sources = Dictionary(source.allTensors.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let outputs = Set(layers.last(where: { $0.initializedWeight != nil })?.parameters.map(\.name) ?? [])
+        for tensor in allTensors {
+            guard let from = sources[tensor.name] else {
+                throw NetworkMismatch("\(source.architecture.name) has no tensor \(tensor.name)")
+            }
+            let (to, shape) = (tensor.value, tensor.value.shape)
+            if from.shape == shape {
+                to.data.update(from: from.data, count: to.count)
+            } else if outputs.contains(tensor.name), from.shape.count == shape.count, from.shape[0] < shape[0],
+                      Array(from.shape.dropFirst()) == Array(shape.dropFirst()) {
+                // The output layer's rows are its classes: the leading ones are the same classes.
+                to.data.update(from: from.data, count: from.count)
+            } else {
+                throw NetworkMismatch("\(tensor.name) is \(from.shape) in \(source.architecture.name), \(shape) here")
+            }
+        }
+    }
+
     /// Whether a convolution directly followed by max pooling runs as one stage that pools each sample as soon as
     /// it is computed (and unpools each sample's gradient just before using it), so the convolution's output and
     /// its gradient are touched while they are in cache. The results are the same either way.
@@ -100,4 +125,10 @@ extension Network {
         precondition(image.count == MNIST.pixels, "expected \(MNIST.pixels) pixels, got \(image.count)")
         return image.withUnsafeBufferPointer { predict($0.baseAddress!, count: 1) }
     }
+}
+
+/// Two networks whose tensors do not correspond.
+public struct NetworkMismatch: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }

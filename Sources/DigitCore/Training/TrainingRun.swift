@@ -33,8 +33,12 @@ public final class TrainingRun {
     /// network, optimizer and position come from the checkpoint, which must be of the same architecture.
     /// - Parameter command: recorded in the model's metadata.
     /// - Parameter nonDigits: where non-digits come from when the architecture has the "not a digit" class.
+    /// - Parameter start: a trained network whose weights a fresh run starts from (`Network.adoptWeights`),
+    ///   trained on the same split (same seed, validation fraction and limit), so that the validation images stay
+    ///   unseen; nil starts from random weights.
     public init(settings: TrainingSettings, training: LabeledImages, test: LabeledImages?, output: URL,
-                resume: Bool, command: String, nonDigits: NonDigits? = nil) throws {
+                resume: Bool, command: String, nonDigits: NonDigits? = nil,
+                start: (network: Network, metadata: [String: String])? = nil) throws {
         self.settings = settings
         self.output = output
         self.test = test
@@ -46,6 +50,17 @@ public final class TrainingRun {
         guard resume else {
             let network = Network(architecture: settings.architecture)
             network.initialize(seed: settings.seed)
+            if let start {
+                for key in ["seed", "validation_fraction", "limit"] {
+                    let theirs = start.metadata["training." + key] ?? "none", ours = settings.description[key] ?? "none"
+                    guard theirs == ours else {
+                        throw TrainingError("the starting model was trained with \(key) \(theirs), this run has \(ours): "
+                                            + "its validation images would be trained on")
+                    }
+                }
+                try network.adoptWeights(of: start.network)
+                metadata["training.start_seconds"] = start.metadata[ModelFile.Key.trainingSeconds] ?? "unknown"
+            }
             trainer = try Trainer(network: network, settings: settings, data: training, nonDigits: nonDigits)
             self.training = training
             resumedAt = nil

@@ -58,4 +58,55 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(metadata[ModelFile.Key.testAccuracy], String(format: "%.4f", result.test!.accuracy))
         XCTAssertFalse(FileManager.default.fileExists(atPath: resumed.checkpointURL.path), "checkpoint removed")
     }
+
+    /// A run started from a ten-class model keeps every one of its weights, the ten digits' output rows included, and
+    /// adds the "not a digit" row as a fresh run would initialize it.
+    func testStartsFromATrainedModelAndGainsTheNotADigitClass() throws {
+        let dir = try makeTemporaryDirectory("run-start")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = Network(architecture: .convnet)
+        base.initialize(seed: 77)
+        let baseMetadata = settings().description.reduce(into: [String: String]()) { $0["training." + $1.key] = $1.value }
+        var wider = settings()
+        wider.architecture = Architecture.convnet.withNotADigitClass()
+        let run = try TrainingRun(settings: wider, training: data(), test: nil,
+                                  output: dir.appendingPathComponent("model.safetensors"), resume: false,
+                                  command: "test", nonDigits: NonDigits(kinds: NonDigitKind.training),
+                                  start: (base, baseMetadata))
+        let fresh = Network(architecture: wider.architecture)
+        fresh.initialize(seed: wider.seed)
+        let started = run.trainer.network.allTensors, given = base.allTensors, random = fresh.allTensors
+        XCTAssertEqual(started.map(\.name), given.map(\.name))
+        for (index, tensor) in started.enumerated() where index < started.count - 2 {
+            XCTAssertEqual(Array(tensor.value.buffer), Array(given[index].value.buffer), tensor.name)
+        }
+        for index in started.count - 2..<started.count {
+            let (tensor, digits) = (started[index].value, given[index].value)
+            XCTAssertEqual(tensor.shape[0], Architecture.notADigitClass + 1, started[index].name)
+            XCTAssertEqual(Array(tensor.buffer.prefix(digits.count)), Array(digits.buffer), "the ten digits' rows")
+            XCTAssertEqual(Array(tensor.buffer.dropFirst(digits.count)),
+                           Array(random[index].value.buffer.dropFirst(digits.count)), "the new row as initialized")
+        }
+        let newRow = started[started.count - 2].value.buffer.dropFirst(given[started.count - 2].value.count)
+        XCTAssertTrue(newRow.contains { $0 != 0 }, "the new class's weights are drawn, not left at zero")
+    }
+
+    /// A starting model trained on another split would have trained on this run's validation images; a model of
+    /// another shape cannot be started from.
+    func testRefusesAStartingModelOfAnotherSplitOrShape() throws {
+        let dir = try makeTemporaryDirectory("run-start-refused")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("model.safetensors")
+        let base = Network(architecture: .convnet)
+        var other = settings()
+        other.seed = 6
+        let otherMetadata = other.description.reduce(into: [String: String]()) { $0["training." + $1.key] = $1.value }
+        assertFails(try TrainingRun(settings: settings(), training: data(), test: nil, output: output, resume: false,
+                                    command: "test", start: (base, otherMetadata)),
+                    mentioning: ["seed 6", "validation images"])
+        let metadata = settings().description.reduce(into: [String: String]()) { $0["training." + $1.key] = $1.value }
+        assertFails(try TrainingRun(settings: settings(), training: data(), test: nil, output: output, resume: false,
+                                    command: "test", start: (Network(architecture: .bnnet), metadata)),
+                    mentioning: ["bnnet"])
+    }
 }
