@@ -29,13 +29,8 @@ extension Digits {
             let output = URL(fileURLWithPath: output)
             try AtomicFile.checkWritable(output)
             let (network, metadata, _) = try model.load()
-            guard let seed = metadata["training.seed"].flatMap(UInt64.init),
-                  let fraction = metadata["training.validation_fraction"].flatMap(Float.init) else {
-                throw Failure("the model does not record the validation split it was trained with")
-            }
             let training = try LabeledImages.load(.train, from: URL(fileURLWithPath: data))
-            let limit = metadata["training.limit"].flatMap(Int.init) ?? training.count
-            let validation = Trainer.split(count: min(limit, training.count), fraction: fraction, seed: seed).validation
+            let validation = try RecordedSplit.validationIndices(of: metadata, trainingCount: training.count)
             guard !validation.isEmpty else { throw Failure("\(data): the validation split holds no images") }
             let before = network.temperature
             let temperature = TemperatureFit.fit(network, on: training, indices: validation)

@@ -74,3 +74,16 @@ enum ShippedFiles {
         return result
     }
 }
+
+/// The validation split a model was trained beside, from the seed, fraction and limit its metadata records: the
+/// images it never learned from, for calibrating it or choosing between models without the test set.
+enum RecordedSplit {
+    static func validationIndices(of metadata: [String: String], trainingCount: Int) throws -> [Int] {
+        guard let seed = metadata["training.seed"].flatMap(UInt64.init),
+              let fraction = metadata["training.validation_fraction"].flatMap(Float.init) else {
+            throw Failure("the model does not record the validation split it was trained with")
+        }
+        let limit = metadata["training.limit"].flatMap(Int.init) ?? trainingCount
+        return Trainer.split(count: min(limit, trainingCount), fraction: fraction, seed: seed).validation
+    }
+}

@@ -11,7 +11,7 @@ extension Digits {
             commandName: "robustness",
             abstract: "Score a model on the MNIST test digits redrawn as people draw them.",
             discussion: """
-            Each variant transforms all 10,000 test images (seeded, so the table is reproducible) and scores \
+            Each variant transforms all 10,000 test images (or, with --split validation, the model's validation images) (seeded, so the table is reproducible) and scores \
             them through the pad's preprocessing. --export writes each variant as an IDX pair, for \
             `digits eval --images ... --labels ... --preprocess`.
 
@@ -44,6 +44,11 @@ extension Digits {
         @Flag(help: "Print one JSON object mapping each variant to its accuracy.")
         var json = false
 
+        enum Split: String, ExpressibleByArgument, CaseIterable { case test, validation }
+
+        @Option(help: "Which digits: the test set, or the validation split the model was trained beside (its recorded seed and fraction), for choosing between models without looking at the test set.")
+        var split: Split = .test
+
         @OptionGroup var threads: ThreadOptions
 
         func validate() throws {
@@ -52,9 +57,9 @@ extension Digits {
 
         func run() throws {
             threads.apply()
-            let test = try LabeledImages.load(.test, from: URL(fileURLWithPath: data))
-            guard test.count > 0 else { throw Failure("\(data): the test set holds no images") }
-            let (network, _, url) = try model.load()
+            let (network, metadata, url) = try model.load()
+            let test = try digits(metadata: metadata)
+            guard test.count > 0 else { throw Failure("\(data): the \(split.rawValue) set holds no images") }
             if let export {
                 let dir = URL(fileURLWithPath: export)
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -80,6 +85,18 @@ extension Digits {
                 throw Failure(String(format: "%@ scored %.2f%%, below the minimum %.2f%%",
                                              worst.variant.rawValue, worst.accuracy * 100, minimum * 100))
             }
+        }
+
+        /// The digits to transform: the test set, or the model's validation split of the training set.
+        private func digits(metadata: [String: String]) throws -> LabeledImages {
+            let directory = URL(fileURLWithPath: data)
+            guard split == .validation else { return try LabeledImages.load(.test, from: directory) }
+            let training = try LabeledImages.load(.train, from: directory)
+            let indices = try RecordedSplit.validationIndices(of: metadata, trainingCount: training.count)
+            let side = training.rows * training.cols
+            return LabeledImages(count: indices.count, rows: training.rows, cols: training.cols,
+                                 pixels: indices.flatMap { training.pixels[$0 * side..<($0 + 1) * side] },
+                                 labels: indices.map { training.labels[$0] })
         }
     }
 }
