@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Fails unless a model's answers are honest: calibrated on the MNIST test set (ECE), answering nearly every test
 # digit as a digit and rightly, and turning away the held-out non-digits.
-#   scripts/check-confidence.sh DIGITS_BINARY MNIST_DIR NONDIGITS_DIR [MODEL]
-# Limits (the issue's targets): ECE <= 1%, status 'digit' for >= 99% of test digits and those right >= 99.85%,
-# held-out non-digits answered other than 'digit' >= 95%.
+#   scripts/check-confidence.sh [--answered FRACTION] DIGITS_BINARY MNIST_DIR NONDIGITS_DIR [MODEL]
+# Limits (the targets): ECE <= 1%, status 'digit' for >= 99% of test digits (or --answered) and those right
+# >= 99.85%, held-out non-digits answered other than 'digit' >= 95%.
 set -euo pipefail
+answered=0.99
+if [[ "${1:-}" == --answered ]]; then answered=$2; shift 2; fi
 digits=$1 mnist=$2 nondigits=$3 model=${4:-}
 extra=(); [[ -n "$model" ]] && extra=(--model "$model")
 digits_json=$("$digits" eval --data "$mnist" --json "${extra[@]}")
 nondigits_json=$("$digits" eval --non-digits "$nondigits" --json "${extra[@]}")
-python3 - "$digits_json" "$nondigits_json" <<'PY'
+python3 - "$digits_json" "$nondigits_json" "$answered" <<'PY'
 import json, sys
 digits, nondigits = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+answered = float(sys.argv[3])
 checks = [
     ("ECE on the test digits", digits["ece"], "<=", 0.01),
-    ("test digits answered as digits", digits["status"]["digit"], ">=", 0.99),
+    ("test digits answered as digits", digits["status"]["digit"], ">=", answered),
     ("those answers right", digits["digit_answers_accuracy"], ">=", 0.9985),
     ("held-out non-digits turned away", nondigits["turned_away"], ">=", 0.95),
 ]
