@@ -11,12 +11,12 @@ public struct DigitSegmenter: Sendable {
     public static let rowGapToJoin: Float = 0.5
     /// A group with less than this fraction of the heaviest group's ink is a speck, not a digit.
     public static let speckMassFraction: Float = 0.05
-    /// Whether ink that forms a single group may still be cut into touching digits. Off, so that every
-    /// single-digit image reads exactly as before numbers existed. On, two-digit numbers whose digits touch
-    /// read too (on `scripts/bench-numbers.py --lengths 2-2 --seed 4`, 96.2% of two-digit numbers instead of
-    /// 86.8%), but 16 of 10,000 MNIST test digits (scaled 3-5x, as single-digit files) split, 11 of them
-    /// read right before.
-    public static let splitsLoneGroup = false
+    /// Whether ink that forms a single group may still be cut into touching digits. On: a two-digit number whose
+    /// digits touch is one group, and is read as two digits when the split beats the whole by
+    /// `TouchingDigits.aloneCost` per digit (on `scripts/bench-numbers.py --set train --lengths 2-2 --seed 22`,
+    /// 95.9% of two-digit numbers read exactly instead of 87.4%), while single training digits scaled 3-5x read
+    /// as before (seeds 21 and 23, lengths 1-1).
+    public static let splitsLoneGroup = true
     /// No digit is fewer pixels tall than this.
     public static let minimumHeight = 8
     /// Pieces with less than this fraction of the heaviest piece's ink are dust, ignored before grouping.
@@ -64,9 +64,7 @@ public struct DigitSegmenter: Sendable {
         let grouped = Self.attachingPartials(Self.groups(of: pieces))
         let groups = grouped.count == 1 ? grouped : Self.droppingSpecks(grouped)
         guard groups.count > 1 || Self.splitsLoneGroup else { return groups.isEmpty ? [] : [whole()] }
-        let widths = groups.map { Float(InkPatch.bounds($0).width) }.sorted()
-        let splitter = TouchingDigits(classifier: classifier,
-                                      medianWidth: groups.count > 1 ? widths[widths.count / 2] : nil)
+        let splitter = TouchingDigits(classifier: classifier, isAlone: groups.count == 1)
         let digits = groups.flatMap { splitter.split($0) }
         if digits.count == 1 && groups.count == 1 { return [whole()] }
         return digits.map(InkPatch.union).sorted { $0.centreX < $1.centreX }
