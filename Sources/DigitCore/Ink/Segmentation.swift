@@ -26,6 +26,10 @@ public struct DigitSegmenter: Sendable {
     /// A group with less than this fraction of the heaviest group's ink is part of a digit (a thin 1 beside
     /// a bold 8 still has more than twice as much).
     public static let partialMass: Float = 0.15
+    /// A light group at least this fraction of the tallest group's height is a digit all the same: a thin 1
+    /// beside bold digits, which joined its neighbour and read as one digit with it (0.7-0.9 read the same on
+    /// `scripts/bench-numbers.py --set train`, seeds 7 and 11).
+    public static let fullHeight: Float = 0.8
     /// How far from a digit (across or up and down) a short group may lie and still join it, as a fraction
     /// of the tallest height.
     public static let partialReach: Float = 0.5
@@ -98,16 +102,17 @@ public struct DigitSegmenter: Sendable {
             && Float(rowGap) <= rowGapToJoin * Float(max(a.height, b.height))
     }
 
-    /// Groups far shorter than the tallest (`partialHeight`) or far lighter than the heaviest
-    /// (`partialMass`), such as a 5's detached bar or a stroke broken off a digit, join the group they
-    /// overlap most horizontally, or failing that the nearest one, among the whole digits within
-    /// `partialReach` of the tallest height in both directions; a mark far from any digit stays alone.
+    /// Groups far shorter than the tallest (`partialHeight`) or far lighter than the heaviest (`partialMass`)
+    /// and not nearly as tall (`fullHeight`), such as a 5's detached bar or a stroke broken off a digit, join
+    /// the group they overlap most horizontally, or failing that the nearest one, among the whole digits
+    /// within `partialReach` of the tallest height in both directions; a mark far from any digit stays alone.
     static func attachingPartials(_ groups: [[InkPatch]]) -> [[InkPatch]] {
         let boxes = groups.map(InkPatch.bounds), masses = groups.map { $0.reduce(0) { $0 + $1.mass } }
         guard let tallest = boxes.map(\.height).max(), let heaviest = masses.max() else { return groups }
         let reach = partialReach * Float(tallest)
         let partial = boxes.indices.map { i in
-            Float(boxes[i].height) < partialHeight * Float(tallest) || masses[i] < partialMass * heaviest
+            Float(boxes[i].height) < partialHeight * Float(tallest)
+                || (masses[i] < partialMass * heaviest && Float(boxes[i].height) < fullHeight * Float(tallest))
         }
         var merged = groups, absorbed = Set<Int>()
         for (i, box) in boxes.enumerated() where partial[i] {
