@@ -156,7 +156,8 @@ struct TouchingDigits {
         let minimumWidth = max(1, Int(Self.minimumPartAspect * Float(whole.height)))
         let budget = min(Self.maximumCuts, Int((Self.cutsPerAspect * whole.aspect).rounded(.up)))
         let seedStep = max(1, Int(Self.seedSpacing * Float(whole.height)))
-        let candidates = stride(from: whole.x0 + minimumWidth, to: whole.x1 - minimumWidth, by: seedStep).map { column in
+        let seeds = stride(from: whole.x0 + minimumWidth, to: whole.x1 - minimumWidth, by: seedStep)
+        let candidates = seeds.map { column in
             let path = Seam.find(in: whole, near: column, minimumWidth: minimumWidth)
             return Cut(columns: path, crossed: Self.crossedInk(whole, path))
         }
