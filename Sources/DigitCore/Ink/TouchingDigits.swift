@@ -1,5 +1,5 @@
-// Splitting a group of ink that may hold several touching digits: cut it wherever a least-ink seam runs from
-// top to bottom, read every run of consecutive slices as one digit, and keep the sequence of digits that scores
+// Splitting a group of ink that may hold several touching digits: cut it wherever a seam severing little ink runs
+// from top to bottom, read every run of consecutive slices as one digit, and keep the sequence of digits that scores
 // best, found by dynamic programming (recognition-based segmentation of numeral strings: over-segment, then let
 // the classifier choose how the slices join, as in Oliveira et al. 2002).
 
@@ -15,8 +15,8 @@ import Foundation
 ///   - `shortPenalty` * max(0, `fullHeight` - h_d / h) - `widePenalty` * max(0, w_d / h_d - `typicalAspect`)
 ///   + `inkReward` * m_d / (stroke width * h_d) - `digitCost`,
 /// less `aloneCost` when the group is all the ink there is and the digit is not the whole group. Each cut
-/// between two digits costs `crossingCost` per stroke width of ink it crosses. The best reading is the path
-/// through the cuts maximising the sum: best(j) = max over i < j of best(i) + score(i, j) - cost(c_i).
+/// between two digits costs `crossingCost` per stroke width of ink it severs (`Seam.severed`). The best reading
+/// is the path through the cuts maximising the sum: best(j) = max over i < j of best(i) + score(i, j) - cost(c_i).
 ///
 /// The weights were fitted to the whole reading, not to single digits: a structured perceptron (averaged) over
 /// the candidate digits of numbers composed from MNIST's training digits (`scripts/bench-numbers.py --set train`,
@@ -42,13 +42,13 @@ struct TouchingDigits {
     static let inkReward: Float = 0.26
     /// What every digit costs, so that more digits must earn their place.
     static let digitCost: Float = 0.9
-    /// What a cut between two digits costs per stroke width of ink it crosses: touching digits meet at a point,
-    /// while a cut through one digit crosses its strokes.
+    /// What a cut between two digits costs per stroke width of ink it severs: touching digits meet at a point,
+    /// while a cut through one digit severs its strokes.
     static let crossingCost: Float = 0.89
     /// Extra cost per digit of a split when the group is all the ink (see `DigitSegmenter.splitsLoneGroup`): a
     /// lone group is likelier one digit. The smallest of those tried (0.17, 0.28, 0.34, 0.45) with which 3,000
     /// single training digits (seeds 21 and 23, lengths 1-1) read exactly as often as when lone groups stayed whole.
-    static let aloneCost: Float = 0.34
+    static let aloneCost: Float = 0.4
     /// Each digit is at least this fraction of the group's height wide (a 1 is narrow, but not thinner)...
     static let minimumPartAspect: Float = 0.15
     /// ...at most this wide, unless it is the whole group...
@@ -58,14 +58,16 @@ struct TouchingDigits {
     /// ...and holds at least this many stroke widths times the group's height of ink (a 1 holds about one).
     static let minimumPartInk: Float = 0.5
     /// Seams start every `seedSpacing` of the height across the group; of those, up to `cutsPerAspect` per unit
-    /// of the group's width over height are kept, fewest crossed ink first, no two within `cutSpacing` of the
-    /// height. A seam may wander `seamReach` of the height either side of its start, each sideways step costing
-    /// `seamStepCost` (in pixels of full ink crossed).
-    static let seedSpacing: Float = 0.05
+    /// of the group's width over height are kept, fewest severed ink first, no two within `cutSpacing` of the
+    /// height. A seam may wander `seamReach` of the height either side of its start and jump up to `seamJump` of
+    /// it from one row to the next, each column of a jump costing `seamStepCost` (in pixels of full ink
+    /// severed). Seeds 0.05 apart read the same numbers as 0.1 at twice the cost.
+    static let seedSpacing: Float = 0.1
     static let cutsPerAspect: Float = 3
     static let cutSpacing: Float = 0.08
     static let seamReach: Float = 0.2
     static let seamStepCost: Float = 0.02
+    static let seamJump: Float = 0.1
     /// No group is cut in more places than this: with digits at most `maximumPartAspect` wide and cuts
     /// `cutSpacing` apart, a group costs at most about `maximumCuts` * 16 classifier calls, in one batch.
     static let maximumCuts = 24
@@ -75,7 +77,7 @@ struct TouchingDigits {
     let isAlone: Bool
 
     /// A top-to-bottom cut: per row of the group, the source column where the right-hand side begins, and
-    /// the ink it crosses.
+    /// the ink it severs.
     struct Cut {
         var columns: [Int]
         var crossed: Float
@@ -151,7 +153,7 @@ struct TouchingDigits {
     }
 
     /// The group's cuts, left to right, its edges included: seams started every `seedSpacing` of the height,
-    /// fewest crossed ink first, none within `cutSpacing` of another. Each is kept right of the one before it in
+    /// fewest severed ink first, none within `cutSpacing` of another. Each is kept right of the one before it in
     /// every row, so consecutive cuts bound a slice.
     func cuts(_ whole: InkPatch) -> [Cut] {
         let minimumWidth = max(1, Int(Self.minimumPartAspect * Float(whole.height)))
@@ -160,7 +162,7 @@ struct TouchingDigits {
         let seeds = stride(from: whole.x0 + minimumWidth, to: whole.x1 - minimumWidth, by: seedStep)
         let candidates = seeds.map { column in
             let path = Seam.find(in: whole, near: column, minimumWidth: minimumWidth)
-            return Cut(columns: path, crossed: Self.crossedInk(whole, path))
+            return Cut(columns: path, crossed: Seam.severed(whole, path))
         }
         let spacing = Self.cutSpacing * Float(whole.height)
         var chosen: [Cut] = []
@@ -172,20 +174,12 @@ struct TouchingDigits {
             let before = ordered[ordered.count - 1].columns
             if zip(cut.columns, before).contains(where: { $0 < $1 }) {
                 cut.columns = zip(cut.columns, before).map(max)
-                cut.crossed = Self.crossedInk(whole, cut.columns)
+                cut.crossed = Seam.severed(whole, cut.columns)
             }
             ordered.append(cut)
         }
         ordered.append(Cut(columns: [Int](repeating: whole.x1, count: whole.height), crossed: 0))
         return ordered
-    }
-
-    /// The ink a path crosses: the pixels just right of its boundary.
-    static func crossedInk(_ whole: InkPatch, _ path: [Int]) -> Float {
-        path.enumerated().reduce(Float(0)) { total, step in
-            let x = step.element - whole.x0
-            return x >= 0 && x < whole.width ? total + whole.pixels[step.offset * whole.width + x] : total
-        }
     }
 
     /// The typical thickness of the strokes: the median length of the runs of pixels at least half inked,
