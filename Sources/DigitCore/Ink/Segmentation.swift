@@ -14,7 +14,7 @@ public struct DigitSegmenter: Sendable {
     /// Whether ink that forms a single group may still be cut into touching digits. On: a two-digit number whose
     /// digits touch is one group, and is read as two digits when the split beats the whole by
     /// `TouchingDigits.aloneCost` per digit (on `scripts/bench-numbers.py --set train --lengths 2-2 --seed 22`,
-    /// 95.9% of two-digit numbers read exactly instead of 87.4%), while single training digits scaled 3-5x read
+    /// 95.8% of two-digit numbers read exactly instead of 87.4%), while single training digits scaled 3-5x read
     /// as before (seeds 21 and 23, lengths 1-1).
     public static let splitsLoneGroup = true
     /// No digit is fewer pixels tall than this.
