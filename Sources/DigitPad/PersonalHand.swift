@@ -65,6 +65,11 @@ public final class PersonalHand: DigitClassifying {
         return classifier.uncalibratedProbabilities(for: image)
     }
 
+    public func uncalibratedProbabilities(forBatch images: [[Float]]) -> [[Float]] {
+        let classifier = current.withLock { $0.classifier }
+        return classifier.uncalibratedProbabilities(forBatch: images)
+    }
+
     /// Whether the personal model reads now.
     public var usesPersonalModel: Bool { current.withLock { $0.personal } }
     public var isLearning: Bool { learning.load(ordering: .relaxed) }

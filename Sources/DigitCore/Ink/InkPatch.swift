@@ -23,13 +23,6 @@ public struct InkPatch: Sendable, Equatable {
     /// Total ink.
     var mass: Float { pixels.reduce(0, +) }
 
-    /// The ink summed down each column.
-    var columnProfile: [Float] {
-        var profile = [Float](repeating: 0, count: width)
-        for y in 0..<height { for x in 0..<width { profile[x] += pixels[y * width + x] } }
-        return profile
-    }
-
     /// All patches drawn into one rectangle spanning them, combined by max (as overlapping pen strokes are).
     static func union(_ patches: [InkPatch]) -> InkPatch {
         precondition(!patches.isEmpty, "a union needs a patch")

@@ -11,12 +11,12 @@ public struct DigitSegmenter: Sendable {
     public static let rowGapToJoin: Float = 0.5
     /// A group with less than this fraction of the heaviest group's ink is a speck, not a digit.
     public static let speckMassFraction: Float = 0.05
-    /// Whether ink that forms a single group may still be cut into touching digits. Off, so that every
-    /// single-digit image reads exactly as before numbers existed. On, two-digit numbers whose digits touch
-    /// read too (on `scripts/bench-numbers.py --lengths 2-2 --seed 4`, 96.2% of two-digit numbers instead of
-    /// 86.8%), but 16 of 10,000 MNIST test digits (scaled 3-5x, as single-digit files) split, 11 of them
-    /// read right before.
-    public static let splitsLoneGroup = false
+    /// Whether ink that forms a single group may still be cut into touching digits. On: a two-digit number whose
+    /// digits touch is one group, and is read as two digits when the split beats the whole by
+    /// `TouchingDigits.aloneCost` per digit (on `scripts/bench-numbers.py --set train --lengths 2-2 --seed 22`,
+    /// 95.8% of two-digit numbers read exactly instead of 87.4%), while single training digits scaled 3-5x read
+    /// as before (seeds 21 and 23, lengths 1-1).
+    public static let splitsLoneGroup = true
     /// No digit is fewer pixels tall than this.
     public static let minimumHeight = 8
     /// Pieces with less than this fraction of the heaviest piece's ink are dust, ignored before grouping.
@@ -26,6 +26,10 @@ public struct DigitSegmenter: Sendable {
     /// A group with less than this fraction of the heaviest group's ink is part of a digit (a thin 1 beside
     /// a bold 8 still has more than twice as much).
     public static let partialMass: Float = 0.15
+    /// A light group at least this fraction of the tallest group's height is a digit all the same: a thin 1
+    /// beside bold digits, which joined its neighbour and read as one digit with it (0.7-0.9 read the same on
+    /// `scripts/bench-numbers.py --set train`, seeds 7 and 11).
+    public static let fullHeight: Float = 0.8
     /// How far from a digit (across or up and down) a short group may lie and still join it, as a fraction
     /// of the tallest height.
     public static let partialReach: Float = 0.5
@@ -64,9 +68,7 @@ public struct DigitSegmenter: Sendable {
         let grouped = Self.attachingPartials(Self.groups(of: pieces))
         let groups = grouped.count == 1 ? grouped : Self.droppingSpecks(grouped)
         guard groups.count > 1 || Self.splitsLoneGroup else { return groups.isEmpty ? [] : [whole()] }
-        let widths = groups.map { Float(InkPatch.bounds($0).width) }.sorted()
-        let splitter = TouchingDigits(classifier: classifier,
-                                      medianWidth: groups.count > 1 ? widths[widths.count / 2] : nil)
+        let splitter = TouchingDigits(classifier: classifier, isAlone: groups.count == 1)
         let digits = groups.flatMap { splitter.split($0) }
         if digits.count == 1 && groups.count == 1 { return [whole()] }
         return digits.map(InkPatch.union).sorted { $0.centreX < $1.centreX }
@@ -100,16 +102,17 @@ public struct DigitSegmenter: Sendable {
             && Float(rowGap) <= rowGapToJoin * Float(max(a.height, b.height))
     }
 
-    /// Groups far shorter than the tallest (`partialHeight`) or far lighter than the heaviest
-    /// (`partialMass`), such as a 5's detached bar or a stroke broken off a digit, join the group they
-    /// overlap most horizontally, or failing that the nearest one, among the whole digits within
-    /// `partialReach` of the tallest height in both directions; a mark far from any digit stays alone.
+    /// Groups far shorter than the tallest (`partialHeight`) or far lighter than the heaviest (`partialMass`)
+    /// and not nearly as tall (`fullHeight`), such as a 5's detached bar or a stroke broken off a digit, join
+    /// the group they overlap most horizontally, or failing that the nearest one, among the whole digits
+    /// within `partialReach` of the tallest height in both directions; a mark far from any digit stays alone.
     static func attachingPartials(_ groups: [[InkPatch]]) -> [[InkPatch]] {
         let boxes = groups.map(InkPatch.bounds), masses = groups.map { $0.reduce(0) { $0 + $1.mass } }
         guard let tallest = boxes.map(\.height).max(), let heaviest = masses.max() else { return groups }
         let reach = partialReach * Float(tallest)
         let partial = boxes.indices.map { i in
-            Float(boxes[i].height) < partialHeight * Float(tallest) || masses[i] < partialMass * heaviest
+            Float(boxes[i].height) < partialHeight * Float(tallest)
+                || (masses[i] < partialMass * heaviest && Float(boxes[i].height) < fullHeight * Float(tallest))
         }
         var merged = groups, absorbed = Set<Int>()
         for (i, box) in boxes.enumerated() where partial[i] {

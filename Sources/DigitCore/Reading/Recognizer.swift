@@ -12,11 +12,19 @@ public protocol DigitClassifying: Sendable {
     /// The same before calibration (`softmax(logits)`, temperature 1): what segmentation weighs cuts by, since
     /// its costs are in the network's own log-probabilities.
     func uncalibratedProbabilities(for image: [Float]) -> [Float]
+    /// The same for several images at once (one forward pass where the classifier can batch): segmentation
+    /// weighs all the candidate digits of a group in one call.
+    func uncalibratedProbabilities(forBatch images: [[Float]]) -> [[Float]]
 }
 
 extension DigitClassifying {
     /// A classifier without a temperature gives the same probabilities either way.
     public func uncalibratedProbabilities(for image: [Float]) -> [Float] { probabilities(for: image) }
+
+    /// One image at a time, for classifiers that cannot batch.
+    public func uncalibratedProbabilities(forBatch images: [[Float]]) -> [[Float]] {
+        images.map { uncalibratedProbabilities(for: $0) }
+    }
 
     /// The reading of one 28x28 image, with its status.
     public func reading(for image: [Float]) -> DigitReading {
@@ -43,5 +51,20 @@ public final class Recognizer: DigitClassifying {
         var probabilities = [Float](repeating: 0, count: logits.count)
         SoftmaxCrossEntropy.softmax(logits, rows: 1, classes: logits.count, into: &probabilities)
         return probabilities
+    }
+
+    public func uncalibratedProbabilities(forBatch images: [[Float]]) -> [[Float]] {
+        guard !images.isEmpty else { return [] }
+        let flat = images.flatMap { image in
+            precondition(image.count == MNIST.pixels, "expected \(MNIST.pixels) pixels, got \(image.count)")
+            return image
+        }
+        let logits = network.withLock { network in
+            flat.withUnsafeBufferPointer { network.logits($0.baseAddress!, count: images.count) }
+        }
+        let classes = logits.count / images.count
+        var probabilities = [Float](repeating: 0, count: logits.count)
+        SoftmaxCrossEntropy.softmax(logits, rows: images.count, classes: classes, into: &probabilities)
+        return (0..<images.count).map { Array(probabilities[$0 * classes..<($0 + 1) * classes]) }
     }
 }

@@ -84,4 +84,23 @@ final class RecognizerTests: XCTestCase {
         XCTAssertEqual(argmax(raw), argmax(shown))
         XCTAssertGreaterThan(shown.max()!, raw.max()!, "a temperature below 1 sharpens what is shown")
     }
+
+    /// One forward pass over a batch gives each image the probabilities it gets alone (segmentation reads all
+    /// the candidate digits of a group in one batch).
+    func testABatchReadsAsItsImagesOneAtATime() {
+        let network = Network(architecture: .convnet)
+        network.initialize(seed: 6)
+        let recognizer = Recognizer(network)
+        var rng = SplitMix64(seed: 7)
+        let images = [InkTestImages.sevenDigit(), [Float](repeating: 0, count: MNIST.pixels)]
+            + (0..<3).map { _ in (0..<MNIST.pixels).map { _ in rng.nextUnit() } }
+        let batch = recognizer.uncalibratedProbabilities(forBatch: images)
+        XCTAssertEqual(batch.count, images.count)
+        for (image, together) in zip(images, batch) {
+            let alone = recognizer.uncalibratedProbabilities(for: image)
+            XCTAssertEqual(together.count, alone.count)
+            for (a, b) in zip(together, alone) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        }
+        XCTAssertTrue(recognizer.uncalibratedProbabilities(forBatch: []).isEmpty)
+    }
 }

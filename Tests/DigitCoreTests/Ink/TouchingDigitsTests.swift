@@ -1,0 +1,143 @@
+// Splitting groups of touching digits by dynamic programming over seams: the cuts it tries, the readings it
+// chooses with the shipped model, the digits it must leave whole, and how many images it asks the classifier for.
+
+import Foundation
+import Synchronization
+import XCTest
+@testable import DigitCore
+
+final class TouchingDigitsTests: XCTestCase {
+    /// The strokes' ink as one patch covering the canvas.
+    func patch(_ strokes: [Stroke], width: Int, height: Int) -> InkPatch {
+        InkPatch(x0: 0, y0: 0, width: width, height: height,
+                 pixels: DrawnDigits.coverage(strokes, width: width, height: height))
+    }
+
+    /// Cuts start at the group's left edge, end at its right edge, and each lies right of the one before in
+    /// every row, so that consecutive cuts bound a slice of ink.
+    func testCutsRunLeftToRightInEveryRow() throws {
+        let pair = DrawnDigits.touchingPair(2, 5)
+        let whole = try XCTUnwrap(patch(pair.strokes, width: pair.width, height: pair.height)
+            .cut(left: false) { _ in 0 })
+        let cuts = TouchingDigits(classifier: SureOfEverything(), isAlone: false).cuts(whole)
+        XCTAssertGreaterThan(cuts.count, 2)
+        XCTAssertEqual(cuts.first?.columns, [Int](repeating: whole.x0, count: whole.height))
+        XCTAssertEqual(cuts.last?.columns, [Int](repeating: whole.x1, count: whole.height))
+        for (before, after) in zip(cuts, cuts.dropFirst()) {
+            XCTAssertTrue(zip(before.columns, after.columns).allSatisfy { $0 <= $1 })
+        }
+    }
+
+    /// Two digits apart, given as one group, get a cut through the gap between them that crosses no ink.
+    func testTheGapBetweenTwoDigitsIsACutCrossingNoInk() throws {
+        let number = DrawnDigits.number([7, 0], gaps: 0.3...0.3)
+        let whole = try XCTUnwrap(patch(number.strokes, width: number.width, height: number.height)
+            .cut(left: false) { _ in 0 })
+        let cuts = TouchingDigits(classifier: SureOfEverything(), isAlone: false).cuts(whole)
+        let gap = Float(number.width) / 2
+        XCTAssertTrue(cuts.dropFirst().dropLast().contains { $0.crossed == 0 && abs($0.meanColumn - gap) < 10 })
+    }
+
+    /// Three digits slid together until their ink is one blob, among other digits and alone, read digit for
+    /// digit: the best sequence of cuts is found, not only the best single cut.
+    func testThreeTouchingDigitsRead() throws {
+        let reader = try ShippedRecognizer.reader()
+        for digits in [[7, 0, 4], [2, 5, 6], [5, 4, 0]] {
+            let chain = DrawnDigits.touching(digits)
+            let canvas = DrawnDigits.coverage(chain.strokes, width: chain.width, height: chain.height)
+            XCTAssertEqual(InkPieces.components(of: canvas, width: chain.width, height: chain.height).count, 1,
+                           "\(digits) touch")
+            let text = digits.map(String.init).joined()
+            XCTAssertEqual(reader.read(coverage: canvas, width: chain.width, height: chain.height).text, text)
+            XCTAssertEqual(reader.read(strokes: chain.strokes, width: chain.width, height: chain.height).text, text)
+        }
+    }
+
+    /// A single digit, whatever its size and pen, is one digit read from the whole canvas, exactly as before
+    /// lone groups could split; so are a 4 and a 5 drawn in two strokes.
+    func testALoneDigitStaysWhole() throws {
+        let reader = try ShippedRecognizer.reader()
+        let segmenter = DigitSegmenter(classifier: try XCTUnwrap(ShippedRecognizer.recognizer))
+        for digit in DrawnDigits.shapes.keys.sorted() {
+            for (height, radius) in [(Float(60), Float(4)), (120, 8), (200, 18)] {
+                let strokes = DrawnDigits.strokes(digit, x: 40, y: 30, height: height, radius: radius)
+                let (width, canvasHeight) = (Int(0.6 * height) + 80, Int(height) + 60)
+                let whole = patch(strokes, width: width, height: canvasHeight)
+                XCTAssertEqual(segmenter.regions(strokes: strokes, width: width, height: canvasHeight), [whole],
+                               "\(digit) at \(height)")
+                XCTAssertEqual(segmenter.regions(coverage: whole.pixels, width: width, height: canvasHeight),
+                               [whole], "\(digit) at \(height)")
+                XCTAssertEqual(reader.read(strokes: strokes, width: width, height: canvasHeight).text, "\(digit)")
+            }
+        }
+    }
+
+    /// Reading a six-digit number with touching pairs asks the classifier for a bounded number of images, one
+    /// batch per group that may hold several digits plus one image per digit read.
+    func testClassifierCallsAreBatchedAndBounded() throws {
+        let counter = CountingClassifier(try XCTUnwrap(ShippedRecognizer.recognizer))
+        let reader = NumberReader(classifier: counter)
+        let left = DrawnDigits.touching([2, 5]), right = DrawnDigits.touching([7, 0])
+        let middle = DrawnDigits.number([4, 6], gaps: 0.4...0.4)
+        var strokes = left.strokes, x = Float(left.width) - 20
+        for part in [middle, right] {
+            strokes += part.strokes.map { stroke in
+                Stroke(points: stroke.points.map { InkPoint(x: $0.x + x, y: $0.y) }, radius: stroke.radius)
+            }
+            x += Float(part.width) - 20
+        }
+        let (width, height) = (Int(x) + 20, left.height)
+        XCTAssertEqual(reader.read(strokes: strokes, width: width, height: height).text, "254670")
+        let (images, batches) = counter.counts
+        XCTAssertLessThanOrEqual(batches, 6 + 6, "a batch per group at most, then the six digits")
+        XCTAssertLessThanOrEqual(images, 120)
+    }
+}
+
+extension DrawnDigits {
+    /// Digits side by side, each slid toward the one before (from a gap of a third of the height) until
+    /// their inks join, so that the whole number is one blob.
+    static func touching(_ digits: [Int]) -> (strokes: [Stroke], width: Int, height: Int) {
+        var strokes = strokes(digits[0], x: 30, y: 30, height: 60, radius: 60 / 14), x: Float = 30 + 36
+        for digit in digits.dropFirst() {
+            var gap: Float = 20
+            while true {
+                let next = self.strokes(digit, x: x + gap, y: 30, height: 60, radius: 60 / 14)
+                let width = Int(x + gap + 36 + 30)
+                let canvas = coverage(strokes + next, width: width, height: 120)
+                if InkPieces.components(of: canvas, width: width, height: 120).count == 1 || gap < -30 {
+                    strokes += next
+                    x += gap + 36
+                    break
+                }
+                gap -= 1
+            }
+        }
+        return (strokes, Int(x + 30), 120)
+    }
+}
+
+/// A classifier that counts the images and the calls it is asked, passing them to another.
+final class CountingClassifier: DigitClassifying {
+    let inner: any DigitClassifying
+    private let tally = Mutex((images: 0, batches: 0))
+
+    init(_ inner: any DigitClassifying) { self.inner = inner }
+
+    var counts: (images: Int, batches: Int) { tally.withLock { $0 } }
+
+    func probabilities(for image: [Float]) -> [Float] {
+        tally.withLock { $0.images += 1; $0.batches += 1 }
+        return inner.probabilities(for: image)
+    }
+
+    func uncalibratedProbabilities(for image: [Float]) -> [Float] {
+        tally.withLock { $0.images += 1; $0.batches += 1 }
+        return inner.uncalibratedProbabilities(for: image)
+    }
+
+    func uncalibratedProbabilities(forBatch images: [[Float]]) -> [[Float]] {
+        tally.withLock { $0.images += images.count; $0.batches += 1 }
+        return inner.uncalibratedProbabilities(forBatch: images)
+    }
+}
