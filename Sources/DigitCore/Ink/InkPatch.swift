@@ -2,7 +2,7 @@
 // should read as one digit.
 
 /// A rectangle of coverage (0...1, row-major) placed at (x0, y0) in a larger canvas.
-public struct InkPatch: Sendable, Equatable {
+public struct InkPatch: Sendable, Hashable {
     /// Where the patch sits: columns x0..<x0 + width, rows y0..<y0 + height of the source.
     public let x0: Int, y0: Int, width: Int, height: Int
     /// `width * height` coverage values.

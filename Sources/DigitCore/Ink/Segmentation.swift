@@ -2,6 +2,8 @@
 // connected blobs) that overlap horizontally form one digit, so a 5 drawn in two strokes or a 4 with a
 // detached stem stays whole; a group too wide for one digit is split where the classifier is surest.
 
+import Synchronization
+
 /// Splits ink into digit regions, each ready for `DigitPreprocessor.mnistImage`.
 public struct DigitSegmenter: Sendable {
     /// Two pieces belong to one digit when their column ranges overlap by at least this fraction of the
@@ -37,6 +39,9 @@ public struct DigitSegmenter: Sendable {
     /// Scores candidate splits of touching digits.
     let classifier: any DigitClassifying
 
+    /// The splits of the last reading's groups, for the next reading to reuse.
+    private let memo = SplitMemo()
+
     public init(classifier: any DigitClassifying) { self.classifier = classifier }
 
     /// The digits of a drawing, left to right. Strokes are grouped, never cut into, unless one group is too
@@ -69,7 +74,7 @@ public struct DigitSegmenter: Sendable {
         let groups = grouped.count == 1 ? grouped : Self.droppingSpecks(grouped)
         guard groups.count > 1 || Self.splitsLoneGroup else { return groups.isEmpty ? [] : [whole()] }
         let splitter = TouchingDigits(classifier: classifier, isAlone: groups.count == 1)
-        let digits = groups.flatMap { splitter.split($0) }
+        let digits = memo.splits(of: groups, isAlone: groups.count == 1, by: splitter.split)
         if digits.count == 1 && groups.count == 1 { return [whole()] }
         return digits.map(InkPatch.union).sorted { $0.centreX < $1.centreX }
     }
@@ -151,4 +156,30 @@ extension InkPatch {
 
     /// The middle of the patch's columns, in source coordinates.
     var centreX: Float { Float(x0) + Float(width) / 2 }
+}
+
+/// The digits each group of the last reading split into. The pad reads the whole canvas again after every stroke;
+/// the groups the pen did not touch are the same ink as before and split the same way, so only the group under the
+/// pen is weighed again (a six-digit number otherwise sends some thirty candidate digits through the network on
+/// every stroke). Groups not in the latest reading are forgotten, so it holds one canvas's groups at most.
+final class SplitMemo: Sendable {
+    private struct Key: Hashable {
+        let isAlone: Bool
+        let pieces: [InkPatch]
+    }
+    private let last = Mutex<[Key: [[InkPatch]]]>([:])
+
+    /// `split` of each group, or what it gave the last reading for the same ink.
+    func splits(of groups: [[InkPatch]], isAlone: Bool, by split: ([InkPatch]) -> [[InkPatch]]) -> [[InkPatch]] {
+        let previous = last.withLock { $0 }
+        var current: [Key: [[InkPatch]]] = [:]
+        let digits = groups.flatMap { group in
+            let key = Key(isAlone: isAlone, pieces: group)
+            let digits = current[key] ?? previous[key] ?? split(group)
+            current[key] = digits
+            return digits
+        }
+        last.withLock { $0 = current }
+        return digits
+    }
 }

@@ -34,37 +34,74 @@ extension DigitClassifying {
 
 /// A network shared between threads: each question holds the network's lock for one forward pass, so the pad's
 /// background queue and the command line can share it without races.
+///
+/// It remembers the logits of the images it has read lately. The pad reads the whole canvas again after every
+/// stroke, and segmentation weighs some thirty candidate digits for a six-digit number; the ink of the digits not
+/// being drawn has not changed, so their candidates are the same images, and only the digit under the pen goes
+/// through the network again.
 public final class Recognizer: DigitClassifying {
     private let network: Mutex<Network>
+    private let temperature: Float
+    private let memo = Mutex(LogitsMemo())
 
     /// Takes the network over; nothing else may keep using it.
-    public init(_ network: sending Network) { self.network = Mutex(network) }
+    public init(_ network: sending Network) {
+        temperature = network.temperature
+        self.network = Mutex(network)
+    }
 
     public func probabilities(for image: [Float]) -> [Float] {
-        network.withLock { $0.probabilities(for: image) }
+        softmax(logits(for: [image])[0], scale: 1 / temperature)
     }
 
     public func uncalibratedProbabilities(for image: [Float]) -> [Float] {
-        let logits = network.withLock { network in
-            image.withUnsafeBufferPointer { network.logits($0.baseAddress!, count: 1) }
-        }
-        var probabilities = [Float](repeating: 0, count: logits.count)
-        SoftmaxCrossEntropy.softmax(logits, rows: 1, classes: logits.count, into: &probabilities)
-        return probabilities
+        softmax(logits(for: [image])[0], scale: 1)
     }
 
     public func uncalibratedProbabilities(forBatch images: [[Float]]) -> [[Float]] {
-        guard !images.isEmpty else { return [] }
-        let flat = images.flatMap { image in
+        logits(for: images).map { softmax($0, scale: 1) }
+    }
+
+    /// The logits of each image: remembered ones as they are, the others from one forward pass over them all.
+    private func logits(for images: [[Float]]) -> [[Float]] {
+        for image in images {
             precondition(image.count == MNIST.pixels, "expected \(MNIST.pixels) pixels, got \(image.count)")
-            return image
         }
+        var result = memo.withLock { memo in images.map { memo.entries[$0] } }
+        let missing = result.indices.filter { result[$0] == nil }
+        guard !missing.isEmpty else { return result.map { $0! } }
+        let flat = missing.flatMap { images[$0] }
         let logits = network.withLock { network in
-            flat.withUnsafeBufferPointer { network.logits($0.baseAddress!, count: images.count) }
+            flat.withUnsafeBufferPointer { network.logits($0.baseAddress!, count: missing.count) }
         }
-        let classes = logits.count / images.count
-        var probabilities = [Float](repeating: 0, count: logits.count)
-        SoftmaxCrossEntropy.softmax(logits, rows: images.count, classes: classes, into: &probabilities)
-        return (0..<images.count).map { Array(probabilities[$0 * classes..<($0 + 1) * classes]) }
+        let classes = logits.count / missing.count
+        memo.withLock { memo in
+            for (row, index) in missing.enumerated() {
+                let scores = Array(logits[row * classes..<(row + 1) * classes])
+                result[index] = scores
+                memo.remember(scores, for: images[index])
+            }
+        }
+        return result.map { $0! }
+    }
+
+    /// `softmax(logits * scale)`, as `Network.predict` computes it for a temperature of `1 / scale`.
+    private func softmax(_ logits: [Float], scale: Float) -> [Float] {
+        let scaled = scale == 1 ? logits : logits.map { $0 * scale }
+        var probabilities = [Float](repeating: 0, count: scaled.count)
+        SoftmaxCrossEntropy.softmax(scaled, rows: 1, classes: scaled.count, into: &probabilities)
+        return probabilities
+    }
+}
+
+/// The logits of recently read images, forgotten all at once when full (a canvas's worth of candidates is far
+/// fewer than `capacity`, and a new drawing shares none of them with the old).
+private struct LogitsMemo {
+    static let capacity = 1024
+    var entries: [[Float]: [Float]] = [:]
+
+    mutating func remember(_ logits: [Float], for image: [Float]) {
+        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+        entries[image] = logits
     }
 }

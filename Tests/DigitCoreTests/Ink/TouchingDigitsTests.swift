@@ -92,6 +92,32 @@ final class TouchingDigitsTests: XCTestCase {
         XCTAssertLessThanOrEqual(batches, 6 + 6, "a batch per group at most, then the six digits")
         XCTAssertLessThanOrEqual(images, 120)
     }
+
+    /// The pad reads the canvas again after every stroke: the groups the pen did not touch split as they did the
+    /// last time without being weighed again, and only the new ink goes through the classifier.
+    func testReadingAgainWeighsOnlyTheInkThatChanged() throws {
+        let counter = CountingClassifier(try XCTUnwrap(ShippedRecognizer.recognizer))
+        let reader = NumberReader(classifier: counter)
+        let three = DrawnDigits.number([4, 6, 7]), four = DrawnDigits.number([4, 6, 7, 0])
+        XCTAssertEqual(Array(four.strokes.prefix(three.strokes.count)), three.strokes, "the same first three digits")
+        let (width, height) = (four.width, four.height)
+
+        let first = reader.read(strokes: three.strokes, width: width, height: height)
+        XCTAssertEqual(first.text, "467")
+        let weighed = counter.counts
+        XCTAssertGreaterThan(weighed.images, 3, "the groups were weighed for touching digits")
+
+        let again = reader.read(strokes: three.strokes, width: width, height: height)
+        XCTAssertEqual(again.text, first.text)
+        let reread = counter.counts
+        XCTAssertEqual(reread.images - weighed.images, 3, "only each digit's own reading")
+        XCTAssertEqual(reread.batches - weighed.batches, 3)
+
+        let more = reader.read(strokes: four.strokes, width: width, height: height)
+        XCTAssertEqual(more.text, "4670")
+        let grown = counter.counts
+        XCTAssertLessThanOrEqual(grown.batches - reread.batches, 1 + 4, "the new digit's group, then four readings")
+    }
 }
 
 extension DrawnDigits {

@@ -88,19 +88,52 @@ final class RecognizerTests: XCTestCase {
     /// One forward pass over a batch gives each image the probabilities it gets alone (segmentation reads all
     /// the candidate digits of a group in one batch).
     func testABatchReadsAsItsImagesOneAtATime() {
-        let network = Network(architecture: .convnet)
-        network.initialize(seed: 6)
-        let recognizer = Recognizer(network)
+        let recognizer = Recognizer(Self.network(seed: 6))
+        // Another recognizer of the same network, so each image really goes through a forward pass of its own.
+        let single = Recognizer(Self.network(seed: 6))
         var rng = SplitMix64(seed: 7)
         let images = [InkTestImages.sevenDigit(), [Float](repeating: 0, count: MNIST.pixels)]
             + (0..<3).map { _ in (0..<MNIST.pixels).map { _ in rng.nextUnit() } }
         let batch = recognizer.uncalibratedProbabilities(forBatch: images)
         XCTAssertEqual(batch.count, images.count)
         for (image, together) in zip(images, batch) {
-            let alone = recognizer.uncalibratedProbabilities(for: image)
+            let alone = single.uncalibratedProbabilities(for: image)
             XCTAssertEqual(together.count, alone.count)
             for (a, b) in zip(together, alone) { XCTAssertEqual(a, b, accuracy: 1e-5) }
         }
         XCTAssertTrue(recognizer.uncalibratedProbabilities(forBatch: []).isEmpty)
+    }
+
+    /// Images read before (the pad reads the whole canvas after every stroke) give what they gave the first time,
+    /// mixed with new ones in any order, calibrated or not, and after the memory of them has filled and emptied.
+    func testRememberedImagesReadAsTheyDidTheFirstTime() {
+        let reference = Self.network(seed: 8)
+        reference.temperature = 0.5
+        let shown = Self.network(seed: 8)
+        shown.temperature = 0.5
+        let recognizer = Recognizer(shown)
+        var rng = SplitMix64(seed: 9)
+        func image() -> [Float] { (0..<MNIST.pixels).map { _ in rng.nextUnit() } }
+        let old = (0..<4).map { _ in image() }, new = (0..<3).map { _ in image() }
+        let first = recognizer.uncalibratedProbabilities(forBatch: old)
+        let mixed = recognizer.uncalibratedProbabilities(forBatch: [new[0], old[2], new[1], old[0], new[2]])
+        XCTAssertEqual(mixed[1], first[2])
+        XCTAssertEqual(mixed[3], first[0])
+        for (index, image) in (old + new).enumerated() {
+            let expected = reference.probabilities(for: image)
+            let calibrated = recognizer.probabilities(for: image)
+            for (a, b) in zip(calibrated, expected) { XCTAssertEqual(a, b, accuracy: 1e-5, "image \(index)") }
+        }
+        // More images than it remembers: the old ones are forgotten and read again, to the same result.
+        let many = (0..<1100).map { _ in image() }
+        _ = recognizer.uncalibratedProbabilities(forBatch: many)
+        let again = recognizer.uncalibratedProbabilities(forBatch: old)
+        for (a, b) in zip(again.joined(), first.joined()) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+    }
+
+    private static func network(seed: UInt64) -> sending Network {
+        let network = Network(architecture: .convnet)
+        network.initialize(seed: seed)
+        return network
     }
 }
