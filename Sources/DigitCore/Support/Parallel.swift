@@ -13,7 +13,9 @@ public enum Parallel {
     private static let workerCount = Atomic(max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     /// OpenBLAS runs single-threaded inside our workers, so its own threads never compete with them. This is the
-    /// one place the program sets OpenBLAS's threading; it happens once, before the first use of any worker.
+    /// one place the library sets OpenBLAS's threading; it happens once, before the first use of any worker. (The
+    /// `digits` executable also has OpenBLAS load without its thread pool, which only the environment at load
+    /// time can do; the library leaves its host's environment alone.)
     private static let blasIsSingleThreaded: Bool = {
         openblas_set_num_threads(1)
         return true
