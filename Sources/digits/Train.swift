@@ -20,6 +20,7 @@ extension Digits {
               digits train --data Data/mnist --arch convnet --epochs 15 --batch-size 128 --seed 1 --output m.safetensors
               digits train --data Data/mnist --arch bnnet --non-digits Data/nondigits --output Resources/digits.safetensors
               digits train --data Data/mnist --arch bnnet --output b.safetensors --resume
+              digits train --data Data/mnist --arch bnnet --non-digits Data/nondigits --start-from b.safetensors --epochs 12 --lr 1e-3 --output c.safetensors
             """)
 
         @Option(help: "Directory with the MNIST IDX files (see scripts/fetch-mnist.sh).")
