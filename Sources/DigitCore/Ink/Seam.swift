@@ -20,9 +20,9 @@ enum Seam {
         let low = max(minimumWidth, column - whole.x0 - reach)
         let high = min(whole.width - minimumWidth, column - whole.x0 + reach + 1)
         guard low < high else { return [Int](repeating: column, count: whole.height) }
-        let span = high - low, step = TouchingDigits.seamStepCost, width = whole.width
+        let span = high - low, step = TouchingDigits.seamStepCost
         let jumpReach = max(1, Int(TouchingDigits.seamJump * Float(whole.height)))
-        let ink = { (y: Int, x: Int) in x >= 0 && x < width ? whole.pixels[y * width + x] : 0 }
+        let ink = { (y: Int, x: Int) in Self.ink(whole, y, x) }
         let across = { (y: Int, i: Int) in ink(y, low + i - 1) * ink(y, low + i) }
         var total = (0..<span).map { across(0, $0) }
         var from = [Int](repeating: 0, count: span * whole.height)
@@ -52,8 +52,7 @@ enum Seam {
 
     /// The ink a path severs, as `find` counts it.
     static func severed(_ whole: InkPatch, _ path: [Int]) -> Float {
-        let width = whole.width
-        let ink = { (y: Int, x: Int) in x >= 0 && x < width ? whole.pixels[y * width + x] : 0 }
+        let ink = { (y: Int, x: Int) in Self.ink(whole, y, x) }
         var total: Float = 0
         for (y, column) in path.enumerated() {
             let x = column - whole.x0
@@ -64,5 +63,10 @@ enum Seam {
             }
         }
         return total
+    }
+
+    /// The ink at column `x` (patch coordinates) of row `y`; none beyond the sides.
+    private static func ink(_ whole: InkPatch, _ y: Int, _ x: Int) -> Float {
+        x >= 0 && x < whole.width ? whole.pixels[y * whole.width + x] : 0
     }
 }
