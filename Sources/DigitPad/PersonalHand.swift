@@ -70,6 +70,9 @@ public final class PersonalHand: DigitClassifying {
         return classifier.uncalibratedProbabilities(forBatch: images)
     }
 
+    /// The model reading now: it changes when the pad switches between the shipped and the personal model.
+    public var answeringModel: ObjectIdentifier? { current.withLock { $0.classifier.answeringModel } }
+
     /// Whether the personal model reads now.
     public var usesPersonalModel: Bool { current.withLock { $0.personal } }
     public var isLearning: Bool { learning.load(ordering: .relaxed) }

@@ -74,7 +74,8 @@ public struct DigitSegmenter: Sendable {
         let groups = grouped.count == 1 ? grouped : Self.droppingSpecks(grouped)
         guard groups.count > 1 || Self.splitsLoneGroup else { return groups.isEmpty ? [] : [whole()] }
         let splitter = TouchingDigits(classifier: classifier, isAlone: groups.count == 1)
-        let digits = memo.splits(of: groups, isAlone: groups.count == 1, by: splitter.split)
+        let digits = memo.splits(of: groups, isAlone: groups.count == 1, model: classifier.answeringModel,
+                                 by: splitter.split)
         if digits.count == 1 && groups.count == 1 { return [whole()] }
         return digits.map(InkPatch.union).sorted { $0.centreX < $1.centreX }
     }
@@ -161,20 +162,23 @@ extension InkPatch {
 /// The digits each group of the last reading split into. The pad reads the whole canvas again after every stroke;
 /// the groups the pen did not touch are the same ink as before and split the same way, so only the group under the
 /// pen is weighed again (a six-digit number otherwise sends some thirty candidate digits through the network on
-/// every stroke). Groups not in the latest reading are forgotten, so it holds one canvas's groups at most.
+/// every stroke). Groups not in the latest reading are forgotten, so it holds one canvas's groups at most; a split
+/// is reused only with the model that weighed it (`DigitClassifying.answeringModel`).
 final class SplitMemo: Sendable {
     private struct Key: Hashable {
         let isAlone: Bool
+        let model: ObjectIdentifier?
         let pieces: [InkPatch]
     }
     private let last = Mutex<[Key: [[InkPatch]]]>([:])
 
-    /// `split` of each group, or what it gave the last reading for the same ink.
-    func splits(of groups: [[InkPatch]], isAlone: Bool, by split: ([InkPatch]) -> [[InkPatch]]) -> [[InkPatch]] {
+    /// `split` of each group, or what it gave the last reading for the same ink and model.
+    func splits(of groups: [[InkPatch]], isAlone: Bool, model: ObjectIdentifier?,
+                by split: ([InkPatch]) -> [[InkPatch]]) -> [[InkPatch]] {
         let previous = last.withLock { $0 }
         var current: [Key: [[InkPatch]]] = [:]
         let digits = groups.flatMap { group in
-            let key = Key(isAlone: isAlone, pieces: group)
+            let key = Key(isAlone: isAlone, model: model, pieces: group)
             let digits = current[key] ?? previous[key] ?? split(group)
             current[key] = digits
             return digits

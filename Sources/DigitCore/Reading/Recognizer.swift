@@ -15,11 +15,16 @@ public protocol DigitClassifying: Sendable {
     /// The same for several images at once (one forward pass where the classifier can batch): segmentation
     /// weighs all the candidate digits of a group in one call.
     func uncalibratedProbabilities(forBatch images: [[Float]]) -> [[Float]]
+    /// Which model answers now. Whatever was read with the classifier may be reused for the same ink only while
+    /// this stays the same (a classifier that switches models changes it); nil for one whose answers never change.
+    var answeringModel: ObjectIdentifier? { get }
 }
 
 extension DigitClassifying {
     /// A classifier without a temperature gives the same probabilities either way.
     public func uncalibratedProbabilities(for image: [Float]) -> [Float] { probabilities(for: image) }
+
+    public var answeringModel: ObjectIdentifier? { nil }
 
     /// One image at a time, for classifiers that cannot batch.
     public func uncalibratedProbabilities(forBatch images: [[Float]]) -> [[Float]] {
@@ -49,6 +54,9 @@ public final class Recognizer: DigitClassifying {
         temperature = network.temperature
         self.network = Mutex(network)
     }
+
+    /// One network for its whole life.
+    public var answeringModel: ObjectIdentifier? { ObjectIdentifier(self) }
 
     public func probabilities(for image: [Float]) -> [Float] {
         softmax(logits(for: [image])[0], scale: 1 / temperature)

@@ -117,6 +117,12 @@ final class TouchingDigitsTests: XCTestCase {
         XCTAssertEqual(more.text, "4670")
         let grown = counter.counts
         XCTAssertLessThanOrEqual(grown.batches - reread.batches, 1 + 4, "the new digit's group, then four readings")
+
+        // Another model (the pad's M key): the same ink is weighed again, by it.
+        counter.switchTo(Recognizer(try ModelFile.load(from: ShippedRecognizer.url).network))
+        let switched = reader.read(strokes: four.strokes, width: width, height: height)
+        XCTAssertEqual(switched.text, "4670")
+        XCTAssertGreaterThan(counter.counts.images - grown.images, 4, "every group weighed again, not only read")
     }
 }
 
@@ -143,27 +149,32 @@ extension DrawnDigits {
     }
 }
 
-/// A classifier that counts the images and the calls it is asked, passing them to another.
+/// A classifier that counts the images and the calls it is asked, passing them to another, which a test may swap
+/// for a third as the pad swaps the shipped and the personal model.
 final class CountingClassifier: DigitClassifying {
-    let inner: any DigitClassifying
+    private let inner: Mutex<any DigitClassifying>
     private let tally = Mutex((images: 0, batches: 0))
 
-    init(_ inner: any DigitClassifying) { self.inner = inner }
+    init(_ inner: any DigitClassifying) { self.inner = Mutex(inner) }
 
     var counts: (images: Int, batches: Int) { tally.withLock { $0 } }
 
+    func switchTo(_ classifier: any DigitClassifying) { inner.withLock { $0 = classifier } }
+
+    var answeringModel: ObjectIdentifier? { inner.withLock { $0.answeringModel } }
+
     func probabilities(for image: [Float]) -> [Float] {
         tally.withLock { $0.images += 1; $0.batches += 1 }
-        return inner.probabilities(for: image)
+        return inner.withLock { $0 }.probabilities(for: image)
     }
 
     func uncalibratedProbabilities(for image: [Float]) -> [Float] {
         tally.withLock { $0.images += 1; $0.batches += 1 }
-        return inner.uncalibratedProbabilities(for: image)
+        return inner.withLock { $0 }.uncalibratedProbabilities(for: image)
     }
 
     func uncalibratedProbabilities(forBatch images: [[Float]]) -> [[Float]] {
         tally.withLock { $0.images += images.count; $0.batches += 1 }
-        return inner.uncalibratedProbabilities(forBatch: images)
+        return inner.withLock { $0 }.uncalibratedProbabilities(forBatch: images)
     }
 }
