@@ -117,7 +117,8 @@ struct TouchingDigits {
         where best[span.i].score > -.infinity {
             let isWhole = span.i == 0 && span.j == cuts.count - 1
             var score = best[span.i].score
-                + Self.score(span.patch, probabilities: probabilities[k], height: height, strokeWidth: strokeWidth)
+                + Self.score(span.patch, probabilities: probabilities[k], height: height, strokeWidth: strokeWidth,
+                             mayBeNonDigit: isWhole)
             if span.i > 0 { score -= Self.crossingCost * cuts[span.i].crossed / strokeWidth }
             if isAlone && !isWhole { score -= Self.aloneCost }
             if score > best[span.j].score { best[span.j] = (score, span.i, k) }
@@ -131,8 +132,13 @@ struct TouchingDigits {
     }
 
     /// A candidate digit's score (see the type's documentation), from its ink and the classifier's probabilities.
-    static func score(_ patch: InkPatch, probabilities: [Float], height: Float, strokeWidth: Float) -> Float {
-        var ranked = Array(probabilities.prefix(MNIST.classes).sorted(by: >)) + [0, 0]
+    /// With `mayBeNonDigit` (the whole group), "not a digit" ranks beside the digits, so that a letter or a cross
+    /// written beside digits stays whole rather than being cut into digit-like halves; a part of a group is
+    /// weighed as a digit only.
+    static func score(_ patch: InkPatch, probabilities: [Float], height: Float, strokeWidth: Float,
+                      mayBeNonDigit: Bool = false) -> Float {
+        let classes = mayBeNonDigit ? probabilities.count : MNIST.classes
+        var ranked = Array(probabilities.prefix(classes).sorted(by: >)) + [0, 0]
         ranked = ranked.map { log(max($0, .leastNormalMagnitude)) }
         let (width, tall) = (Float(patch.width) / height, Float(patch.height) / height)
         return ranked[0] + marginWeight * (ranked[0] - ranked[1]) - widthCost * width + heightReward * tall

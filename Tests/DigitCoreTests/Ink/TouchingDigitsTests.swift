@@ -93,6 +93,20 @@ final class TouchingDigitsTests: XCTestCase {
         XCTAssertLessThanOrEqual(images, 120)
     }
 
+    /// A cross written after a number stays one mark and reads as not a digit, instead of being cut at its
+    /// crossing into two halves that each look like a digit.
+    func testACrossBesideDigitsStaysWholeAndIsNotADigit() throws {
+        let number = DrawnDigits.number([4, 2], gaps: 0.4...0.4)
+        let (x, y, side, radius): (Float, Float, Float, Float) = (Float(number.width), 30, 60, 60 / 14)
+        let cross = [Stroke(points: [InkPoint(x: x, y: y), InkPoint(x: x + side, y: y + side)], radius: radius),
+                     Stroke(points: [InkPoint(x: x + side, y: y), InkPoint(x: x, y: y + side)], radius: radius)]
+        let reading = try ShippedRecognizer.reader().read(strokes: number.strokes + cross,
+                                                          width: number.width + Int(side) + 30, height: number.height)
+        XCTAssertEqual(reading.digits.count, 3, reading.text)
+        XCTAssertEqual(reading.digits.prefix(2).map(\.status), [.digit, .digit], reading.text)
+        XCTAssertEqual(reading.digits.last?.status, .notADigit, reading.text)
+    }
+
     /// The pad reads the canvas again after every stroke: the groups the pen did not touch split as they did the
     /// last time without being weighed again, and only the new ink goes through the classifier.
     func testReadingAgainWeighsOnlyTheInkThatChanged() throws {
