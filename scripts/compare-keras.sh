@@ -42,8 +42,10 @@ flags = next((l for l in open("/proc/cpuinfo") if l.startswith("flags")), "")
 vector = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "SSE"
 keras = next(iter(r for (a, s), l in rows.items() if s == "keras" for r in l))
 sgemm = statistics.median(r["sgemm_gflop_per_s"] for (a, s), l in rows.items() if s == "digits" for r in l)
+cores = sorted({r.get("blas_core", "?") for (a, s), l in rows.items() if s == "digits" for r in l})
 print(f"Machine: {cpu}, {os.cpu_count()} cores, {vector}; TensorFlow {keras['tensorflow']}, Keras {keras['keras']}; "
-      f"OpenBLAS SGEMM {sgemm:.0f} GFLOP/s (median); medians of {len(next(iter(rows.values())))} alternating rounds.")
+      f"OpenBLAS {'/'.join(cores)} kernels, SGEMM {sgemm:.0f} GFLOP/s (median); "
+      f"medians of {len(next(iter(rows.values())))} alternating rounds.")
 print()
 print("| | digits | Keras | ratio |")
 print("| --- | --- | --- | --- |")

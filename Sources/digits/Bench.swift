@@ -1,6 +1,7 @@
 // `digits bench`: training and inference speed and peak memory, on synthetic input.
 
 import ArgumentParser
+import CKernels
 import DigitCore
 import Foundation
 
@@ -32,6 +33,15 @@ extension Digits {
             guard batches > 0 else { throw ValidationError("--batches must be positive") }
         }
 
+        /// Says when the environment chose other kernels than this CPU's best, since `digits` then leaves them alone.
+        static func kernelsNote(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+            let forced = environment[BLASKernels.coreVariable]
+            guard let forced, let own = digits_blas_core_for_cpu().map({ String(cString: $0) }), forced != own else {
+                return ""
+            }
+            return " (\(BLASKernels.coreVariable)=\(forced) in the environment; this CPU would run \(own))"
+        }
+
         func run() throws {
             threads.apply()
             let result = Benchmark.run(architecture: arch.architecture, trainBatches: batches)
@@ -49,6 +59,7 @@ extension Digits {
             print(String(format: "peak memory       %.0f MB resident", result.peak_rss_mb))
             print(String(format: "SGEMM             %.0f GFLOP/s on %d workers (OpenBLAS alone, this run)",
                          result.sgemm_gflop_per_s, result.workers))
+            print("BLAS kernels      \(result.blas_core)\(Self.kernelsNote())")
         }
     }
 }

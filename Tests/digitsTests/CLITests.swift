@@ -1,6 +1,7 @@
 // Command-line parsing, in process: defaults, overrides, refusal of silly flags; predict's lines and errors.
 
 import ArgumentParser
+import CKernels
 import Foundation
 import XCTest
 @testable import digits
@@ -69,6 +70,15 @@ final class CLITests: XCTestCase {
             XCTAssertFalse(message.contains("\n"), message)
             XCTAssertNotEqual(Digits.exitCode(for: error), .success)
         }
+    }
+
+    func testBenchSaysWhenTheEnvironmentChoseOtherKernels() throws {
+        let own = try XCTUnwrap(digits_blas_core_for_cpu().map { String(cString: $0) }, "a CPU without AVX2")
+        XCTAssertEqual(Digits.Bench.kernelsNote(environment: [:]), "")
+        XCTAssertEqual(Digits.Bench.kernelsNote(environment: [BLASKernels.coreVariable: own]), "")
+        let note = Digits.Bench.kernelsNote(environment: [BLASKernels.coreVariable: "Prescott"])
+        XCTAssertTrue(note.contains("OPENBLAS_CORETYPE=Prescott"), note)
+        XCTAssertTrue(note.contains(own), note)
     }
 
     func testEveryCommandHasHelpWithExamples() {

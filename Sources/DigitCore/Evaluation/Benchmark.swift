@@ -16,6 +16,10 @@ public struct BenchmarkResult: Sendable, Codable {
     /// What OpenBLAS SGEMM itself reaches on all workers at once during this run (512x512x512 products), the
     /// bound the network's figures are best read against on a machine whose speed varies.
     public var sgemm_gflop_per_s: Double
+    /// The kernels OpenBLAS loaded ("SkylakeX", "Haswell", ...): an `OPENBLAS_CORETYPE` already in the environment
+    /// overrides the choice `digits` makes from the CPU, and halves SGEMM when it names AVX2 kernels on an AVX-512
+    /// CPU, so a figure says which kernels it was measured with.
+    public var blas_core: String
 }
 
 /// Runs the measurements. Synthetic images are enough: the cost of every layer does not depend on pixel values.
@@ -73,7 +77,13 @@ public enum Benchmark {
             latency_us: latencies[latencies.count / 2],
             latency_p99_us: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
             infer_img_per_s: Double(batches * batchSize) / inferSeconds,
-            peak_rss_mb: finalPeak, sgemm_gflop_per_s: sgemm)
+            peak_rss_mb: finalPeak, sgemm_gflop_per_s: sgemm, blas_core: blasCoreName())
+    }
+
+    /// The name of the kernels OpenBLAS loaded.
+    static func blasCoreName() -> String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name).trimmingCharacters(in: .whitespaces)
     }
 
     /// GFLOP/s of every worker multiplying its own 512x512 matrices at once, best of five rounds.
