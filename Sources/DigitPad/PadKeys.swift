@@ -38,6 +38,26 @@ public enum PadKeys {
         }
     }
 
-    /// The hint line shown under the canvas.
-    public static let hints = "C CLEAR   U UNDO   + - BRUSH   0-9 LABEL   L LEARN   M MODEL   Q QUIT"
+    /// The key hints shown under the canvas, in the order they show, each with its rank: when the window is too
+    /// narrow for all of them, the highest ranks go first, whole, so that clearing, undoing and quitting stay.
+    static let hintItems: [(text: String, rank: Int)] = [
+        ("C CLEAR", 0), ("U UNDO", 1), ("+ - BRUSH", 3), ("0-9 LABEL", 4), ("L LEARN", 5), ("M MODEL", 6),
+        ("Q QUIT", 2),
+    ]
+    static let hintSeparator = "   "
+
+    /// The whole hint line.
+    public static var hints: String { hintLine(fitting: .max) { $0.count } }
+
+    /// The hint line for `width` (as `measure` counts it): the hints whose ranks fit, in their order, never a hint
+    /// cut short; empty when not even the first fits.
+    public static func hintLine(fitting width: Int, measure: (String) -> Int) -> String {
+        var kept = hintItems
+        while !kept.isEmpty {
+            let line = kept.map(\.text).joined(separator: hintSeparator)
+            if measure(line) <= width { return line }
+            kept.remove(at: kept.indices.max { kept[$0].rank < kept[$1].rank }!)
+        }
+        return ""
+    }
 }

@@ -51,9 +51,10 @@ enum PadView {
         drawBars(state, into: &frame)
         if let footer = layout.footer {
             let brush = "BRUSH \(Int(state.brush))"
-            frame.text(PadKeys.hints, x: footer.x, y: footer.y + 4, dim)
+            let hints = PadKeys.hintLine(fitting: footer.width) { PixelFont.width(of: $0, scale: 2) }
+            frame.text(hints, x: footer.x, y: footer.y + 4, dim)
             let brushX = footer.maxX - PixelFont.width(of: brush, scale: 2)
-            if brushX > footer.x + PixelFont.width(of: PadKeys.hints, scale: 2) + 16 {
+            if brushX > footer.x + PixelFont.width(of: hints, scale: 2) + 16 {
                 frame.text(brush, x: brushX, y: footer.y + 4, dim)
             }
         }

@@ -79,6 +79,29 @@ final class PadLayoutTests: XCTestCase {
         XCTAssertNil(PadKeys.action(keysym: 0x63, modifiers: control))            // Ctrl+C is not clear
     }
 
+    func testKeyHintsDropWholeHintsLeastNeededFirstWhenTheWindowIsNarrow() {
+        let measure = { (text: String) in PixelFont.width(of: text, scale: 2) }
+        let all = PadKeys.hintLine(fitting: .max, measure: measure)
+        XCTAssertEqual(all, PadKeys.hints)
+        XCTAssertEqual(PadKeys.hintLine(fitting: measure(all), measure: measure), all)
+        let items = all.components(separatedBy: PadKeys.hintSeparator)
+        XCTAssertEqual(items.count, PadKeys.hintItems.count)
+        var previous = items
+        for width in stride(from: measure(all) - 1, through: 0, by: -7) {
+            let line = PadKeys.hintLine(fitting: width, measure: measure)
+            XCTAssertLessThanOrEqual(measure(line), width)
+            let shown = line.isEmpty ? [] : line.components(separatedBy: PadKeys.hintSeparator)
+            // Whole hints only, in their order, and a narrower window never shows one a wider one dropped.
+            XCTAssertEqual(shown, items.filter(shown.contains))
+            XCTAssertTrue(Set(shown).isSubset(of: previous))
+            previous = shown
+        }
+        // At the 700-pixel window that cut "M MODEL" in half, clearing, undoing and quitting still show.
+        let narrow = PadKeys.hintLine(fitting: 700 - 2 * PadLayout.margin, measure: measure)
+        for key in ["C CLEAR", "U UNDO", "Q QUIT"] { XCTAssertTrue(narrow.contains(key), narrow) }
+        XCTAssertFalse(narrow.contains("M MODEL"), narrow)
+    }
+
     func testEveryCharacterTheWindowShowsHasAGlyph() {
         let shown = PadKeys.hints + "READING INPUT SURE NOT SURE: 4 OR 9? DRAW A DIGIT HERE BRUSH 0123456789%...?"
         for character in shown where character != " " {
