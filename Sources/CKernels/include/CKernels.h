@@ -35,13 +35,15 @@ void digits_maxpool2x2_backward(const uint8_t *winners, const float *dy, size_t 
 
 /// Unfolds one sample `[channels, height, width]` into the `[C*K*K, OH*OW]` matrix of a stride-1 convolution with
 /// a `kernel` x `kernel` window and `pad` zeros on each side: row `(c*K+u)*K+v`, column `i*OW+j` holds
-/// `x[c, i+u-pad, j+v-pad]`, zero outside the image.
+/// `x[c, i+u-pad, j+v-pad]`, zero outside the image. Rows start `stride` floats apart (at least OH*OW), so several
+/// samples can be unfolded side by side into one wider matrix, each at its own column offset.
 void digits_im2col(const float *x, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
-                   size_t out_height, size_t out_width, float *col);
+                   size_t out_height, size_t out_width, size_t stride, float *col);
 
-/// The adjoint of `digits_im2col`: overwrites `x` with the sum of every column entry read from each position.
+/// The adjoint of `digits_im2col`: overwrites `x` with the sum of every column entry read from each position;
+/// `col`'s rows start `stride` floats apart.
 void digits_col2im(const float *col, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
-                   size_t out_height, size_t out_width, float *x);
+                   size_t out_height, size_t out_width, size_t stride, float *x);
 
 /// `y = max(x, 0)` over `count` floats.
 void digits_relu_forward(const float *x, size_t count, float *y);
