@@ -1,5 +1,6 @@
-// The core's C kernels, for the work BLAS does not cover: im2col and col2im, pooling, ReLU, dropout and the
-// preprocessing passes; and CPU feature detection, for choosing OpenBLAS's kernels and these kernels' paths.
+// The core's C kernels, for the work BLAS does not cover: im2col and col2im, the single-channel 3x3 convolution,
+// pooling, ReLU, dropout and the preprocessing passes; and CPU feature detection, for choosing OpenBLAS's kernels
+// and these kernels' paths.
 #pragma once
 #include <stddef.h>
 #include <stdbool.h>
@@ -44,6 +45,16 @@ void digits_im2col(const float *x, size_t channels, size_t height, size_t width,
 /// `col`'s rows start `stride` floats apart.
 void digits_col2im(const float *col, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
                    size_t out_height, size_t out_width, size_t stride, float *x);
+
+/// A 3x3 convolution of one single-channel sample `[height, width]` with `pad` (0 or 1) zeros each side, directly:
+/// `y[f, i, j] = bias[f] + sum_{u,v} weight[f, u, v] * x[i+u-pad, j+v-pad]` for `filters` filters, `y` being
+/// `[filters, OH, OW]` with OH = height + 2*pad - 2 (OW likewise) and `weight` `[filters, 3, 3]`.
+void digits_conv3x3_single_channel_forward(const float *x, size_t height, size_t width, size_t pad,
+                                           const float *weight, const float *bias, size_t filters, float *y);
+
+/// Its weight gradient for one sample: `dweight[f, u, v] += sum_{i,j} dy[f, i, j] * x[i+u-pad, j+v-pad]`.
+void digits_conv3x3_single_channel_weight_gradient(const float *x, size_t height, size_t width, size_t pad,
+                                                   const float *dy, size_t filters, float *dweight);
 
 /// `y = max(x, 0)` over `count` floats.
 void digits_relu_forward(const float *x, size_t count, float *y);

@@ -1,6 +1,6 @@
 // 2-D convolution, stride 1, 'valid' or 'same' padding, as im2col followed by SGEMM: one SGEMM per group of
 // samples unfolded side by side, because at P = 81 or 121 columns a single sample's product is too narrow for
-// OpenBLAS's kernels to run at speed.
+// OpenBLAS's kernels to run at speed. A single-channel 3x3 layer (the first) runs a direct kernel instead.
 //
 // Dimension legend: N batch, C input channels, H x W input size, O output channels, KH x KW kernel,
 // OH x OW output size, K = C*KH*KW (rows of the im2col matrix), P = OH*OW (its columns per sample), G samples in a
@@ -44,6 +44,9 @@ public final class Conv2D: Layer {
     private let dUnpooled = Tensor(shape: [0])
     /// The most samples one SGEMM covers; 1 is the plain per-sample path, which the tests compare against.
     var maxGroupSize = Int.max
+    /// Whether a single-channel 3x3 convolution runs the direct kernel (`digits_conv3x3_single_channel_forward`)
+    /// instead of im2col and SGEMM; off, the tests' reference.
+    var allowsDirectKernel = true
     private let weightPartials = GradientPartials(), biasPartials = GradientPartials()
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, padding: Padding) {
@@ -73,6 +76,9 @@ public final class Conv2D: Layer {
     /// one), within `maxGroupSize`.
     func groupSize(positions p: Int) -> Int { max(1, min(maxGroupSize, Self.groupColumns / p)) }
 
+    /// The first layer's shape, one input channel and a 3x3 kernel: SGEMM's inner dimension would be only 9.
+    var usesDirectKernel: Bool { allowsDirectKernel && inChannels == 1 && kernel == 3 }
+
     public func outputShape(for input: [Int]) -> [Int] {
         precondition(input.count == 3 && input[0] == inChannels, "\(name) expects [\(inChannels), H, W], got \(input)")
         return [outChannels, input[1] + 2 * pad - kernel + 1, input[2] + 2 * pad - kernel + 1]
@@ -98,6 +104,18 @@ public final class Conv2D: Layer {
             sampleOutputs.reshape([Parallel.workers, outChannels * p])
         } else {
             output.reshape([n] + out)
+        }
+        if usesDirectKernel {
+            let x = input.data, y = output.data, scratch = sampleOutputs.data
+            let (wt, b, o, pd) = (weight.value.data, bias.value.data, outChannels, pad)
+            Parallel.forSlices(n) { range, worker in
+                for s in range {
+                    let ys = pool == nil ? y + s * o * p : scratch + worker * o * p
+                    digits_conv3x3_single_channel_forward(x + s * h * w, h, w, pd, wt, b, o, ys)
+                    pool?.pool(planes: s * o..<(s + 1) * o, from: ys)
+                }
+            }
+            return pool?.pooled ?? output
         }
         let g = min(groupSize(positions: p), n), gp = g * p
         columns.reshape([Parallel.workers, k, gp])
@@ -151,6 +169,24 @@ public final class Conv2D: Layer {
         let wp = weightPartials, bp = biasPartials
         wp.prepare(count: wCount)
         bp.prepare(count: o)
+        if usesDirectKernel && !propagate {
+            let used = Parallel.forSlices(n) { range, worker in
+                let dW = wp.buffer(worker), dB = bp.buffer(worker)
+                for s in range {
+                    var dys = dOutput.data + s * o * p
+                    if let pool {
+                        dys = unpooled + worker * o * p
+                        pool.unpool(planes: s * o..<(s + 1) * o, dOutput: dOutput, into: dys)
+                    }
+                    for oc in 0..<o { dB[oc] += simdSum(dys + oc * p, count: p) }
+                    digits_conv3x3_single_channel_weight_gradient(x + s * h * w, h, w, pd, dys, o, dW)
+                }
+            }
+            weightPartials.reduce(into: weight.grad, workers: used)
+            biasPartials.reduce(into: bias.grad, workers: used)
+            dInput.fill(0)
+            return dInput
+        }
         let used = Parallel.forSlices(n) { range, worker in
             let dW = wp.buffer(worker), dB = bp.buffer(worker)
             let col = cols + worker * k * gp

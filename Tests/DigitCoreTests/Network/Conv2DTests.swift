@@ -1,5 +1,6 @@
-// The grouped convolution (several samples per SGEMM) against the per-sample path it replaced, on odd shapes,
-// both paddings, batches that the groups do not divide, with and without a fused pooling, on both kernel paths.
+// The grouped convolution (several samples per SGEMM) and the direct single-channel kernel against the per-sample
+// im2col path they replaced, on odd shapes, both paddings, batches that the groups do not divide, with and without a
+// fused pooling, on both kernel paths.
 
 @testable import DigitCore
 import XCTest
@@ -42,13 +43,15 @@ final class Conv2DTests: XCTestCase {
                     dBias: layer.parameters[1].grad.array)
     }
 
-    private func assertClose(_ actual: Pass, _ expected: Pass, _ label: String, file: StaticString = #filePath,
-                             line: UInt = #line) {
+    /// Agreement within `tolerance`, relative to the larger of 1 and the expected value: the paths sum in different
+    /// orders, and a weight gradient sums thousands of terms.
+    private func assertClose(_ actual: Pass, _ expected: Pass, _ label: String, tolerance: Float = 1e-5,
+                             file: StaticString = #filePath, line: UInt = #line) {
         for (name, a, e) in [("output", actual.output, expected.output), ("dInput", actual.dInput, expected.dInput),
                              ("dWeight", actual.dWeight, expected.dWeight), ("dBias", actual.dBias, expected.dBias)] {
             XCTAssertEqual(a.count, e.count, "\(label) \(name)", file: file, line: line)
             let worst = zip(a, e).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
-            XCTAssertLessThan(worst, 1e-5, "\(label) \(name)", file: file, line: line)
+            XCTAssertLessThan(worst, tolerance, "\(label) \(name)", file: file, line: line)
         }
     }
 
@@ -61,6 +64,7 @@ final class Conv2DTests: XCTestCase {
                     for batch in 1...9 {
                         let seed = UInt64(index * 100 + batch)
                         let conv = makeConvolution(shape, seed: seed)
+                        conv.allowsDirectKernel = false
                         let layer: Layer = pooled
                             ? ConvolutionPooling(convolution: conv,
                                                  pooling: MaxPool2D(name: "pool", size: 2, rectifies: true))
@@ -71,7 +75,8 @@ final class Conv2DTests: XCTestCase {
                         byPath[path, default: []].append(reference)
                         for groupSize in [2, 3, 4, Int.max] {
                             conv.maxGroupSize = groupSize
-                            let label = "shape \(index), pooled \(pooled), batch \(batch), groups of \(groupSize), \(path)"
+                            let label = "shape \(index), pooled \(pooled), batch \(batch), groups of \(groupSize), "
+                                + path
                             let grouped = run(layer, input: input, seed: seed + 3)
                             assertClose(grouped, reference, label)
                             byPath[path, default: []].append(grouped)
@@ -83,7 +88,62 @@ final class Conv2DTests: XCTestCase {
         // The AVX-512 unfolding and the portable one feed the same products.
         let paths = Array(byPath.values)
         if paths.count == 2 {
-            for (index, (a, b)) in zip(paths[0], paths[1]).enumerated() { assertClose(a, b, "pass \(index) across paths") }
+            for (index, (a, b)) in zip(paths[0], paths[1]).enumerated() {
+                assertClose(a, b, "pass \(index) across paths")
+            }
+        }
+    }
+
+    /// The direct kernel against im2col and SGEMM, one sample at a time: rows narrower and wider than its two
+    /// vectors, both paddings, with and without a fused pooling, with the input gradient off (the first layer) and on
+    /// (which takes the im2col path for the whole backward pass).
+    func testDirectSingleChannelKernelMatchesIm2col() {
+        let sizes = [(7, 9), (28, 28), (13, 34), (5, 4), (30, 33)]
+        var byPath: [String: [Pass]] = [:]
+        onEveryKernelPath { path in
+            for (index, (height, width)) in sizes.enumerated() {
+                for padding in [Padding.same, .valid] {
+                    for (pooled, propagates) in [(false, false), (true, false), (false, true)] {
+                        let batch = 1 + index * 2
+                        let seed = UInt64(500 + index * 10)
+                        let shape = Shape(channels: 1, height: height, width: width, filters: 5, kernel: 3,
+                                          padding: padding)
+                        let conv = makeConvolution(shape, seed: seed)
+                        conv.needsInputGradient = propagates
+                        let layer: Layer = pooled
+                            ? ConvolutionPooling(convolution: conv, pooling: MaxPool2D(name: "pool", size: 2))
+                            : conv
+                        let input = randomTensor([batch, 1, height, width], seed: seed + 2)
+                        XCTAssertTrue(conv.usesDirectKernel)
+                        let direct = run(layer, input: input, seed: seed + 3)
+                        conv.allowsDirectKernel = false
+                        conv.maxGroupSize = 1
+                        let reference = run(layer, input: input, seed: seed + 3)
+                        assertClose(direct, reference, "\(height)x\(width) \(padding) pooled \(pooled), \(path)",
+                                    tolerance: 1e-4)
+                        byPath[path, default: []].append(direct)
+                    }
+                }
+            }
+        }
+        let paths = Array(byPath.values)
+        if paths.count == 2 {
+            for (index, (a, b)) in zip(paths[0], paths[1]).enumerated() {
+                assertClose(a, b, "pass \(index) across paths", tolerance: 1e-4)
+            }
+        }
+    }
+
+    /// The direct kernel's weight gradient against finite differences, with a fused pooling too.
+    func testDirectKernelGradientsMatchFiniteDifferences() {
+        for padding in [Padding.same, .valid] {
+            let conv = makeConvolution(Shape(channels: 1, height: 6, width: 7, filters: 3, kernel: 3, padding: padding),
+                                       seed: 60)
+            conv.needsInputGradient = false
+            XCTAssertTrue(conv.usesDirectKernel)
+            checkGradients(of: conv, input: randomTensor([3, 1, 6, 7], seed: 62))
+            checkGradients(of: ConvolutionPooling(convolution: conv, pooling: MaxPool2D(name: "pool", size: 2)),
+                           input: randomTensor([3, 1, 6, 7], seed: 63), step: 1e-3)
         }
     }
 
