@@ -1,6 +1,6 @@
 // The core's C kernels, for the work BLAS does not cover: im2col and col2im, the single-channel 3x3 convolution,
-// pooling, ReLU, dropout and the preprocessing passes; and CPU feature detection, for choosing OpenBLAS's kernels
-// and these kernels' paths.
+// Winograd's transforms, pooling, ReLU, dropout and the preprocessing passes; and CPU feature detection, for
+// choosing OpenBLAS's kernels and these kernels' paths.
 #pragma once
 #include <stddef.h>
 #include <stdbool.h>
@@ -55,6 +55,24 @@ void digits_conv3x3_single_channel_forward(const float *x, size_t height, size_t
 /// Its weight gradient for one sample: `dweight[f, u, v] += sum_{i,j} dy[f, i, j] * x[i+u-pad, j+v-pad]`.
 void digits_conv3x3_single_channel_weight_gradient(const float *x, size_t height, size_t width, size_t pad,
                                                    const float *dy, size_t filters, float *dweight);
+
+/// Winograd F(2x2, 3x3), for the forward pass of a 3x3 convolution with `channels` (C) inputs and `out_channels`
+/// (O) filters, over T = samples * tiles_h * tiles_w tiles of 2x2 outputs (tiles_h = ceil(OH / 2), likewise
+/// tiles_w). The filter transform: `weight` `[O, C, 3, 3]` into `u` `[16][O][C]`.
+void digits_winograd_weights(const float *weight, size_t out_channels, size_t channels, float *u);
+
+/// The floats of scratch that `digits_winograd_input` needs.
+size_t digits_winograd_scratch(size_t tiles_h, size_t tiles_w);
+
+/// The input transform of `samples` consecutive samples `[C, height, width]` with `pad` zeros each side into `v`
+/// `[16][C][T]`, tile (n, s, t) being column `(n * tiles_h + s) * tiles_w + t`.
+void digits_winograd_input(const float *x, size_t samples, size_t channels, size_t height, size_t width, size_t pad,
+                           size_t tiles_h, size_t tiles_w, float *v, float *scratch);
+
+/// The output transform of the 16 products `m` `[16][O][T]` (M = U V, summed over channels), plus `bias`, into
+/// `samples` consecutive outputs `[O, out_height, out_width]`.
+void digits_winograd_output(const float *m, size_t samples, size_t out_channels, size_t out_height,
+                            size_t out_width, size_t tiles_h, size_t tiles_w, const float *bias, float *y);
 
 /// `y = max(x, 0)` over `count` floats.
 void digits_relu_forward(const float *x, size_t count, float *y);

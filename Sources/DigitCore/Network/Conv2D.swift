@@ -1,6 +1,7 @@
 // 2-D convolution, stride 1, 'valid' or 'same' padding, as im2col followed by SGEMM: one SGEMM per group of
 // samples unfolded side by side, because at P = 81 or 121 columns a single sample's product is too narrow for
-// OpenBLAS's kernels to run at speed. A single-channel 3x3 layer (the first) runs a direct kernel instead.
+// OpenBLAS's kernels to run at speed. A single-channel 3x3 layer (the first) runs a direct kernel instead, and the
+// forward pass of the other 3x3 layers, over a batch, Winograd F(2x2, 3x3); their backward passes stay on im2col.
 //
 // Dimension legend: N batch, C input channels, H x W input size, O output channels, KH x KW kernel,
 // OH x OW output size, K = C*KH*KW (rows of the im2col matrix), P = OH*OW (its columns per sample), G samples in a
@@ -47,6 +48,11 @@ public final class Conv2D: Layer {
     /// Whether a single-channel 3x3 convolution runs the direct kernel (`digits_conv3x3_single_channel_forward`)
     /// instead of im2col and SGEMM; off, the tests' reference.
     var allowsDirectKernel = true
+    /// Whether the forward pass of a 3x3 convolution over several channels may run Winograd F(2x2, 3x3); off, the
+    /// tests' reference.
+    var allowsWinograd = true
+    /// The filters' Winograd transform, `[16, O, C]`, made again by every forward pass that uses it.
+    private let winogradWeights = Tensor(shape: [0])
     private let weightPartials = GradientPartials(), biasPartials = GradientPartials()
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, padding: Padding) {
@@ -78,6 +84,18 @@ public final class Conv2D: Layer {
 
     /// The first layer's shape, one input channel and a 3x3 kernel: SGEMM's inner dimension would be only 9.
     var usesDirectKernel: Bool { allowsDirectKernel && inChannels == 1 && kernel == 3 }
+
+    /// Tiles (2x2 outputs) one group of Winograd products covers at most: the columns of each of its 16 SGEMMs.
+    static let winogradTiles = 256
+    /// The fewest tiles in a batch for Winograd: below, its 16 products are too small to pay for the transforms (a
+    /// single 11x11 image, 36 tiles, took twice as long as with im2col). The tests lower it to reach small shapes.
+    var winogradMinimumTiles = winogradTiles / 2
+
+    /// Whether a forward pass over `batch` samples of `tiles` tiles each runs Winograd F(2x2, 3x3): 3x3 kernels over
+    /// several channels, and enough tiles.
+    func usesWinograd(batch: Int, tiles: Int) -> Bool {
+        allowsWinograd && inChannels > 1 && kernel == 3 && batch * tiles >= winogradMinimumTiles
+    }
 
     public func outputShape(for input: [Int]) -> [Int] {
         precondition(input.count == 3 && input[0] == inChannels, "\(name) expects [\(inChannels), H, W], got \(input)")
@@ -117,6 +135,10 @@ public final class Conv2D: Layer {
             }
             return pool?.pooled ?? output
         }
+        if usesWinograd(batch: n, tiles: ((oh + 1) / 2) * ((ow + 1) / 2)) {
+            forwardWinograd(input, pooledBy: pool, outHeight: oh, outWidth: ow)
+            return pool?.pooled ?? output
+        }
         let g = min(groupSize(positions: p), n), gp = g * p
         columns.reshape([Parallel.workers, k, gp])
         if g > 1 { groupOutputs.reshape([Parallel.workers, outChannels * gp]) }
@@ -148,6 +170,37 @@ public final class Conv2D: Layer {
             }
         }
         return pool?.pooled ?? output
+    }
+
+    /// The forward pass by Winograd F(2x2, 3x3), a group of samples at a time: the input transform, 16 SGEMMs
+    /// `[O, C] x [C, T]` (one per position in the 4x4 input block) and the output transform. `columns` holds the
+    /// group's transformed input `[16, C, T]`, products `[16, O, T]` and the input transform's scratch.
+    private func forwardWinograd(_ input: Tensor, pooledBy pool: MaxPool2D?, outHeight oh: Int, outWidth ow: Int) {
+        let n = input.batch, h = input.shape[2], w = input.shape[3], (o, c, pd) = (outChannels, inChannels, pad)
+        let th = (oh + 1) / 2, tw = (ow + 1) / 2, tiles = th * tw, p = oh * ow, blocks = 16
+        let g = max(1, min(maxGroupSize, Self.winogradTiles / tiles, n)), gt = g * tiles
+        let perWorker = blocks * (c + o) * gt + digits_winograd_scratch(th, tw)
+        winogradWeights.reshape([blocks, o, c])
+        digits_winograd_weights(weight.value.data, o, c, winogradWeights.data)
+        columns.reshape([Parallel.workers, perWorker])
+        if pool != nil { sampleOutputs.reshape([Parallel.workers, g * o * p]) }
+        let x = input.data, y = output.data, u = winogradWeights.data, b = bias.value.data
+        let cols = columns.data, unpooled = sampleOutputs.data
+        Parallel.forSlices(n) { range, worker in
+            let v = cols + worker * perWorker, m = v + blocks * c * gt, scratch = m + blocks * o * gt
+            for first in stride(from: range.lowerBound, to: range.upperBound, by: g) {
+                let count = min(g, range.upperBound - first), t = count * tiles
+                digits_winograd_input(x + first * c * h * w, count, c, h, w, pd, th, tw, v, scratch)
+                for block in 0..<blocks {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(t), Int32(c), 1,
+                                u + block * o * c, Int32(c), v + block * c * t, Int32(t), 0, m + block * o * t,
+                                Int32(t))
+                }
+                let ys = pool == nil ? y + first * o * p : unpooled + worker * g * o * p
+                digits_winograd_output(m, count, o, oh, ow, th, tw, b, ys)
+                pool?.pool(planes: first * o..<(first + count) * o, from: ys)
+            }
+        }
     }
 
     /// The backward pass; with `pool`, `dOutput` is the pooled output's gradient, and each sample's output

@@ -1,6 +1,6 @@
-// The grouped convolution (several samples per SGEMM) and the direct single-channel kernel against the per-sample
-// im2col path they replaced, on odd shapes, both paddings, batches that the groups do not divide, with and without a
-// fused pooling, on both kernel paths.
+// The grouped convolution (several samples per SGEMM), the direct single-channel kernel and Winograd's forward pass
+// against the per-sample im2col path they replaced, on odd shapes, both paddings, batches that the groups do not
+// divide, with and without a fused pooling, on both kernel paths.
 
 @testable import DigitCore
 import XCTest
@@ -65,6 +65,7 @@ final class Conv2DTests: XCTestCase {
                         let seed = UInt64(index * 100 + batch)
                         let conv = makeConvolution(shape, seed: seed)
                         conv.allowsDirectKernel = false
+                        conv.allowsWinograd = false
                         let layer: Layer = pooled
                             ? ConvolutionPooling(convolution: conv,
                                                  pooling: MaxPool2D(name: "pool", size: 2, rectifies: true))
@@ -147,18 +148,64 @@ final class Conv2DTests: XCTestCase {
         }
     }
 
+    /// Winograd's forward pass against im2col, one sample at a time: odd and even output sizes (ragged tiles), both
+    /// paddings, rows of tiles too wide for one vector, groups that leave a remainder, with and without a fused
+    /// pooling; the backward pass, which stays on im2col, then sees the same outputs.
+    func testWinogradMatchesIm2col() {
+        let shapes = [
+            Shape(channels: 2, height: 7, width: 9, filters: 3, kernel: 3, padding: .same),
+            Shape(channels: 32, height: 13, width: 13, filters: 16, kernel: 3, padding: .valid),
+            Shape(channels: 3, height: 6, width: 5, filters: 4, kernel: 3, padding: .valid),
+            Shape(channels: 4, height: 28, width: 28, filters: 5, kernel: 3, padding: .valid),
+            Shape(channels: 2, height: 9, width: 36, filters: 3, kernel: 3, padding: .same),
+        ]
+        var byPath: [String: [Pass]] = [:]
+        onEveryKernelPath { path in
+            for (index, shape) in shapes.enumerated() {
+                for pooled in [false, true] {
+                    for (batch, groupSize) in [(1, Int.max), (5, 2), (9, 4), (7, Int.max)] {
+                        let seed = UInt64(700 + index * 10 + batch)
+                        let conv = makeConvolution(shape, seed: seed)
+                        conv.winogradMinimumTiles = 0
+                        conv.maxGroupSize = groupSize
+                        let layer: Layer = pooled
+                            ? ConvolutionPooling(convolution: conv, pooling: MaxPool2D(name: "pool", size: 2))
+                            : conv
+                        let input = randomTensor([batch, shape.channels, shape.height, shape.width], seed: seed + 2)
+                        XCTAssertTrue(conv.usesWinograd(batch: batch, tiles: 1))
+                        let winograd = run(layer, input: input, seed: seed + 3)
+                        conv.allowsWinograd = false
+                        conv.maxGroupSize = 1
+                        let reference = run(layer, input: input, seed: seed + 3)
+                        let label = "shape \(index), batch \(batch), groups of \(groupSize), pooled \(pooled), \(path)"
+                        assertClose(winograd, reference, label, tolerance: 1e-4)
+                        byPath[path, default: []].append(winograd)
+                    }
+                }
+            }
+        }
+        let paths = Array(byPath.values)
+        if paths.count == 2 {
+            for (index, (a, b)) in zip(paths[0], paths[1]).enumerated() {
+                assertClose(a, b, "pass \(index) across paths", tolerance: 1e-4)
+            }
+        }
+    }
+
     /// A group size that leaves a remainder (groups of 2 over 3 samples), and one group for the whole batch: the
     /// finite-difference check sees both, with and without a fused pooling (there with a step small enough that no
-    /// pooling window changes its winner).
+    /// pooling window changes its winner), with the forward pass on Winograd.
     func testGroupedGradientsMatchFiniteDifferences() {
         for groupSize in [2, Int.max] {
             let conv = makeConvolution(Shape(channels: 2, height: 6, width: 7, filters: 3, kernel: 3, padding: .same),
                                        seed: 40)
             conv.maxGroupSize = groupSize
+            conv.winogradMinimumTiles = 0
             checkGradients(of: conv, input: randomTensor([3, 2, 6, 7], seed: 42))
             let pooled = makeConvolution(Shape(channels: 2, height: 6, width: 6, filters: 3, kernel: 3, padding: .same),
                                          seed: 43)
             pooled.maxGroupSize = groupSize
+            pooled.winogradMinimumTiles = 0
             checkGradients(of: ConvolutionPooling(convolution: pooled, pooling: MaxPool2D(name: "pool", size: 2)),
                            input: randomTensor([3, 2, 6, 6], seed: 45), step: 1e-3)
         }
