@@ -12,6 +12,7 @@
 // row's even and odd columns apart, and put them together again, with two-source permutes.
 #include "CKernels.h"
 #include "dispatch.h"
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -106,6 +107,50 @@ DIGITS_BODY void output_transform(const float *restrict m, size_t samples, size_
     }
 }
 
+/// The pooling of one window, as `digits_maxpool2x2_forward` does it: the first maximum in reading order, then
+/// the floor (0 with ReLU, else -infinity); the winner's code, or none where the maximum does not pass the floor.
+static inline void pool_window(float tl, float tr, float bl, float br, float floor, float *value, uint8_t *code) {
+    const uint32_t right = tr > tl, bottom_right = br > bl;
+    const float t = right ? tr : tl, b = bottom_right ? br : bl;
+    const uint32_t down = b > t;
+    const float m = down ? b : t;
+    const uint32_t passes = m > floor;
+    *value = passes ? m : floor;
+    *code = (uint8_t)(passes ? 2 * down + (down ? bottom_right : right) : DIGITS_POOL_NO_WINNER);
+}
+
+DIGITS_BODY void output_pooled(const float *restrict m, size_t samples, size_t out_channels, size_t out_height,
+                               size_t out_width, size_t tiles_h, size_t tiles_w, const float *restrict bias,
+                               int rectify, float *restrict y, uint8_t *restrict winners) {
+    const size_t tiles = samples * tiles_h * tiles_w, stride = out_channels * tiles;
+    const size_t pooled_h = out_height / 2, pooled_w = out_width / 2;
+    const float floor = rectify ? 0 : -INFINITY;
+    for (size_t n = 0; n < samples; n++) {
+        for (size_t o = 0; o < out_channels; o++) {
+            const size_t plane = (n * out_channels + o) * pooled_h * pooled_w;
+            for (size_t s = 0; s < pooled_h; s++) {
+                const float *in = m + o * tiles + (n * tiles_h + s) * tiles_w;
+                for (size_t t = 0; t < pooled_w; t++) {
+                    float e[2][4];
+                    for (size_t j = 0; j < 4; j++) {
+                        const float m0 = in[j * stride + t], m1 = in[(4 + j) * stride + t];
+                        const float m2 = in[(8 + j) * stride + t], m3 = in[(12 + j) * stride + t];
+                        e[0][j] = m0 + m1 + m2;
+                        e[1][j] = m1 - m2 - m3;
+                    }
+                    float cell[2][2];
+                    for (size_t a = 0; a < 2; a++) {
+                        cell[a][0] = bias[o] + (e[a][0] + e[a][1] + e[a][2]);
+                        cell[a][1] = bias[o] + (e[a][1] - e[a][2] - e[a][3]);
+                    }
+                    pool_window(cell[0][0], cell[0][1], cell[1][0], cell[1][1], floor, y + plane + s * pooled_w + t,
+                                winners + plane + s * pooled_w + t);
+                }
+            }
+        }
+    }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define DIGITS_WINOGRAD_AVX512 1
@@ -189,6 +234,62 @@ static void output_vector(const float *restrict m, size_t samples, size_t out_ch
         }
     }
 }
+
+/// The output transform and pooling over a plane's tiles in reading order, 16 at a time whatever the rows, into
+/// `scratch` (values, then codes); then the whole windows' rows go out.
+__attribute__((target("avx512f")))
+static void output_pooled_vector(const float *restrict m, size_t samples, size_t out_channels, size_t out_height,
+                                 size_t out_width, size_t tiles_h, size_t tiles_w, const float *restrict bias,
+                                 int rectify, float *restrict y, uint8_t *restrict winners, float *restrict scratch) {
+    const size_t plane_tiles = tiles_h * tiles_w, tiles = samples * plane_tiles, stride = out_channels * tiles;
+    const size_t pooled_h = out_height / 2, pooled_w = out_width / 2;
+    float *values = scratch;
+    uint8_t *codes = (uint8_t *)(scratch + plane_tiles);
+    const __m512 floor = _mm512_set1_ps(rectify ? 0 : -INFINITY);
+    const __m512i none = _mm512_set1_epi32(DIGITS_POOL_NO_WINNER), one = _mm512_set1_epi32(1);
+    const __m512i two = _mm512_set1_epi32(2);
+    for (size_t n = 0; n < samples; n++) {
+        for (size_t o = 0; o < out_channels; o++) {
+            const float *in = m + o * tiles + n * plane_tiles;
+            const __m512 b = _mm512_set1_ps(bias[o]);
+            for (size_t k = 0; k < plane_tiles; k += 16) {
+                const __mmask16 lanes = first_lanes(plane_tiles - k);
+                __m512 e[2][4];
+                for (size_t j = 0; j < 4; j++) {
+                    const __m512 m0 = _mm512_maskz_loadu_ps(lanes, in + j * stride + k);
+                    const __m512 m1 = _mm512_maskz_loadu_ps(lanes, in + (4 + j) * stride + k);
+                    const __m512 m2 = _mm512_maskz_loadu_ps(lanes, in + (8 + j) * stride + k);
+                    const __m512 m3 = _mm512_maskz_loadu_ps(lanes, in + (12 + j) * stride + k);
+                    e[0][j] = _mm512_add_ps(_mm512_add_ps(m0, m1), m2);
+                    e[1][j] = _mm512_sub_ps(_mm512_sub_ps(m1, m2), m3);
+                }
+                __m512 cell[2][2];
+                for (size_t a = 0; a < 2; a++) {
+                    cell[a][0] = _mm512_add_ps(b, _mm512_add_ps(_mm512_add_ps(e[a][0], e[a][1]), e[a][2]));
+                    cell[a][1] = _mm512_add_ps(b, _mm512_sub_ps(_mm512_sub_ps(e[a][1], e[a][2]), e[a][3]));
+                }
+                // As digits_maxpool2x2_forward: the first maximum in reading order, then the floor.
+                const __mmask16 right = _mm512_cmp_ps_mask(cell[0][1], cell[0][0], _CMP_GT_OQ);
+                const __mmask16 bottom_right = _mm512_cmp_ps_mask(cell[1][1], cell[1][0], _CMP_GT_OQ);
+                const __m512 t = _mm512_mask_blend_ps(right, cell[0][0], cell[0][1]);
+                const __m512 bt = _mm512_mask_blend_ps(bottom_right, cell[1][0], cell[1][1]);
+                const __mmask16 down = _mm512_cmp_ps_mask(bt, t, _CMP_GT_OQ);
+                const __m512 best = _mm512_mask_blend_ps(down, t, bt);
+                const __mmask16 passes = _mm512_cmp_ps_mask(best, floor, _CMP_GT_OQ);
+                _mm512_mask_storeu_ps(values + k, lanes, _mm512_mask_blend_ps(passes, floor, best));
+                const __mmask16 column = (__mmask16)((down & bottom_right) | (~down & right));
+                const __m512i winner = _mm512_or_si512(_mm512_maskz_mov_epi32(down, two),
+                                                       _mm512_maskz_mov_epi32(column, one));
+                _mm512_mask_cvtepi32_storeu_epi8(codes + k, lanes, _mm512_mask_mov_epi32(none, passes, winner));
+            }
+            const size_t plane = (n * out_channels + o) * pooled_h * pooled_w;
+            for (size_t s = 0; s < pooled_h; s++) {
+                memcpy(y + plane + s * pooled_w, values + s * tiles_w, sizeof(float) * pooled_w);
+                memcpy(winners + plane + s * pooled_w, codes + s * tiles_w, pooled_w);
+            }
+        }
+    }
+}
 #endif
 
 typedef void input_fn(const float *, size_t, size_t, size_t, size_t, size_t, size_t, size_t, float *, float *);
@@ -232,6 +333,32 @@ static void output_avx512(const float *m, size_t samples, size_t out_channels, s
 
 static output_fn *const output_variants[digits_path_count] = {output_portable, output_avx2, output_avx512};
 
+typedef void output_pooled_fn(const float *, size_t, size_t, size_t, size_t, size_t, size_t, const float *, int,
+                              float *, uint8_t *);
+
+static void output_pooled_portable(const float *m, size_t samples, size_t out_channels, size_t out_height,
+                                   size_t out_width, size_t tiles_h, size_t tiles_w, const float *bias, int rectify,
+                                   float *y, uint8_t *winners) {
+    output_pooled(m, samples, out_channels, out_height, out_width, tiles_h, tiles_w, bias, rectify, y, winners);
+}
+
+DIGITS_TARGET_AVX2
+static void output_pooled_avx2(const float *m, size_t samples, size_t out_channels, size_t out_height,
+                               size_t out_width, size_t tiles_h, size_t tiles_w, const float *bias, int rectify,
+                               float *y, uint8_t *winners) {
+    output_pooled(m, samples, out_channels, out_height, out_width, tiles_h, tiles_w, bias, rectify, y, winners);
+}
+
+DIGITS_TARGET_AVX512
+static void output_pooled_avx512(const float *m, size_t samples, size_t out_channels, size_t out_height,
+                                 size_t out_width, size_t tiles_h, size_t tiles_w, const float *bias, int rectify,
+                                 float *y, uint8_t *winners) {
+    output_pooled(m, samples, out_channels, out_height, out_width, tiles_h, tiles_w, bias, rectify, y, winners);
+}
+
+static output_pooled_fn *const output_pooled_variants[digits_path_count] = {
+    output_pooled_portable, output_pooled_avx2, output_pooled_avx512};
+
 size_t digits_winograd_scratch(size_t tiles_h, size_t tiles_w) { return (2 * tiles_h + 2) * (2 * tiles_w + 2); }
 
 void digits_winograd_input(const float *x, size_t samples, size_t channels, size_t height, size_t width, size_t pad,
@@ -256,4 +383,20 @@ void digits_winograd_output(const float *m, size_t samples, size_t out_channels,
     }
 #endif
     output_variants[path](m, samples, out_channels, out_height, out_width, tiles_h, tiles_w, bias, y);
+}
+
+void digits_winograd_output_pooled(const float *m, size_t samples, size_t out_channels, size_t out_height,
+                                   size_t out_width, size_t tiles_h, size_t tiles_w, const float *bias, int rectify,
+                                   float *y, uint8_t *winners, float *scratch) {
+    const digits_path path = digits_kernel_path();
+#if DIGITS_WINOGRAD_AVX512
+    if (path == digits_path_avx512) {
+        output_pooled_vector(m, samples, out_channels, out_height, out_width, tiles_h, tiles_w, bias, rectify, y,
+                             winners, scratch);
+        return;
+    }
+#endif
+    (void)scratch;
+    output_pooled_variants[path](m, samples, out_channels, out_height, out_width, tiles_h, tiles_w, bias, rectify, y,
+                                 winners);
 }

@@ -61,7 +61,7 @@ void digits_conv3x3_single_channel_weight_gradient(const float *x, size_t height
 /// tiles_w). The filter transform: `weight` `[O, C, 3, 3]` into `u` `[16][O][C]`.
 void digits_winograd_weights(const float *weight, size_t out_channels, size_t channels, float *u);
 
-/// The floats of scratch that `digits_winograd_input` needs.
+/// The floats of scratch that `digits_winograd_input` and `digits_winograd_output_pooled` need.
 size_t digits_winograd_scratch(size_t tiles_h, size_t tiles_w);
 
 /// The input transform of `samples` consecutive samples `[C, height, width]` with `pad` zeros each side into `v`
@@ -73,6 +73,12 @@ void digits_winograd_input(const float *x, size_t samples, size_t channels, size
 /// `samples` consecutive outputs `[O, out_height, out_width]`.
 void digits_winograd_output(const float *m, size_t samples, size_t out_channels, size_t out_height,
                             size_t out_width, size_t tiles_h, size_t tiles_w, const float *bias, float *y);
+
+/// The output transform followed by 2x2 max pooling, each tile being a window: `y` `[samples, O, OH/2, OW/2]` and
+/// `winners`, exactly as `digits_maxpool2x2_forward` (with `rectify`) would pool the transform's output.
+void digits_winograd_output_pooled(const float *m, size_t samples, size_t out_channels, size_t out_height,
+                                   size_t out_width, size_t tiles_h, size_t tiles_w, const float *bias, int rectify,
+                                   float *y, uint8_t *winners, float *scratch);
 
 /// `y = max(x, 0)` over `count` floats.
 void digits_relu_forward(const float *x, size_t count, float *y);

@@ -176,7 +176,8 @@ public final class Conv2D: Layer {
 
     /// The forward pass by Winograd F(2x2, 3x3), a group of samples at a time: the input transform, 16 SGEMMs
     /// `[O, C] x [C, T]` (one per position in the 4x4 input block) and the output transform. `columns` holds the
-    /// group's transformed input `[16, C, T]`, products `[16, O, T]` and the input transform's scratch.
+    /// group's transformed input `[16, C, T]`, products `[16, O, T]` and the transforms' scratch. A 2x2 pooling
+    /// behind takes each tile as its window, straight from the products.
     private func forwardWinograd(_ input: Tensor, pooledBy pool: MaxPool2D?, outHeight oh: Int, outWidth ow: Int) {
         let n = input.batch, h = input.shape[2], w = input.shape[3], (o, c, pd) = (outChannels, inChannels, pad)
         let th = (oh + 1) / 2, tw = (ow + 1) / 2, tiles = th * tw, p = oh * ow, blocks = 16
@@ -185,7 +186,7 @@ public final class Conv2D: Layer {
         winogradWeights.reshape([blocks, o, c])
         digits_winograd_weights(weight.value.data, o, c, winogradWeights.data)
         columns.reshape([Parallel.workers, perWorker])
-        if pool != nil { sampleOutputs.reshape([Parallel.workers, g * o * p]) }
+        if let pool, pool.size != 2 { sampleOutputs.reshape([Parallel.workers, g * o * p]) }
         let x = input.data, y = output.data, u = winogradWeights.data, b = bias.value.data
         let cols = columns.data, unpooled = sampleOutputs.data
         Parallel.forSlices(n) { range, worker in
@@ -198,9 +199,17 @@ public final class Conv2D: Layer {
                                 u + block * o * c, Int32(c), v + block * c * t, Int32(t), 0, m + block * o * t,
                                 Int32(t))
                 }
+                let planes = first * o..<(first + count) * o
+                if let pool, pool.size == 2 {
+                    // Each tile is a pooling window: pooled straight from the products.
+                    let (values, winners) = pool.destination(planes: planes)
+                    digits_winograd_output_pooled(m, count, o, oh, ow, th, tw, b, pool.rectifies ? 1 : 0, values,
+                                                  winners, scratch)
+                    continue
+                }
                 let ys = pool == nil ? y + first * o * p : unpooled + worker * g * o * p
                 digits_winograd_output(m, count, o, oh, ow, th, tw, b, ys)
-                pool?.pool(planes: first * o..<(first + count) * o, from: ys)
+                pool?.pool(planes: planes, from: ys)
             }
         }
     }

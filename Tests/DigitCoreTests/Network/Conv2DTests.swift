@@ -162,22 +162,24 @@ final class Conv2DTests: XCTestCase {
         var byPath: [String: [Pass]] = [:]
         onEveryKernelPath { path in
             for (index, shape) in shapes.enumerated() {
-                for pooled in [false, true] {
+                // No pooling; 2x2 pooling, which takes the tiles as its windows; with ReLU; 3x3, after the transform.
+                for (pooled, poolSize, rectifies) in [(false, 2, false), (true, 2, false), (true, 2, true),
+                                                      (true, 3, false)] {
                     for (batch, groupSize) in [(1, Int.max), (5, 2), (9, 4), (7, Int.max)] {
                         let seed = UInt64(700 + index * 10 + batch)
                         let conv = makeConvolution(shape, seed: seed)
                         conv.winogradMinimumTiles = 0
                         conv.maxGroupSize = groupSize
-                        let layer: Layer = pooled
-                            ? ConvolutionPooling(convolution: conv, pooling: MaxPool2D(name: "pool", size: 2))
-                            : conv
+                        let pool = MaxPool2D(name: "pool", size: poolSize, rectifies: rectifies)
+                        let layer: Layer = pooled ? ConvolutionPooling(convolution: conv, pooling: pool) : conv
                         let input = randomTensor([batch, shape.channels, shape.height, shape.width], seed: seed + 2)
                         XCTAssertTrue(conv.usesWinograd(batch: batch, tiles: 1))
                         let winograd = run(layer, input: input, seed: seed + 3)
                         conv.allowsWinograd = false
                         conv.maxGroupSize = 1
                         let reference = run(layer, input: input, seed: seed + 3)
-                        let label = "shape \(index), batch \(batch), groups of \(groupSize), pooled \(pooled), \(path)"
+                        let label = "shape \(index), batch \(batch), groups of \(groupSize), pooled \(pooled) "
+                            + "\(poolSize) \(rectifies), \(path)"
                         assertClose(winograd, reference, label, tolerance: 1e-4)
                         byPath[path, default: []].append(winograd)
                     }
