@@ -1,7 +1,8 @@
 // 2-D convolution, stride 1, 'valid' or 'same' padding, as im2col followed by SGEMM: one SGEMM per group of
 // samples unfolded side by side, because at P = 81 or 121 columns a single sample's product is too narrow for
 // OpenBLAS's kernels to run at speed. A single-channel 3x3 layer (the first) runs a direct kernel instead, and the
-// forward pass of the other 3x3 layers, over a batch, Winograd F(2x2, 3x3); their backward passes stay on im2col.
+// other 3x3 layers, over a batch, Winograd F(2x2, 3x3) for the output and the input gradient; the weight gradient
+// stays on im2col.
 //
 // Dimension legend: N batch, C input channels, H x W input size, O output channels, KH x KW kernel,
 // OH x OW output size, K = C*KH*KW (rows of the im2col matrix), P = OH*OW (its columns per sample), G samples in a
@@ -51,8 +52,11 @@ public final class Conv2D: Layer {
     /// Whether the forward pass of a 3x3 convolution over several channels may run Winograd F(2x2, 3x3); off, the
     /// tests' reference.
     var allowsWinograd = true
-    /// The filters' Winograd transform, `[16, O, C]`, made again by every forward pass that uses it.
+    /// The filters' Winograd transform, `[16, O, C]`, made again by every forward pass that uses it; for the input
+    /// gradient, that of the filters turned half a turn with inputs and outputs swapped, `[16, C, O]`.
     private let winogradWeights = Tensor(shape: [0])
+    /// Zeros, the bias of the input gradient's Winograd convolution, `[C]`.
+    private let zeroBias = Tensor(shape: [0])
     private let weightPartials = GradientPartials(), biasPartials = GradientPartials()
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, padding: Padding) {
@@ -214,6 +218,62 @@ public final class Conv2D: Layer {
         }
     }
 
+    /// The backward pass with the input gradient by Winograd: a 3x3 convolution of the output gradient, padded by
+    /// `2 - pad`, with the filters turned half a turn and inputs and outputs swapped. The weight gradient takes one
+    /// SGEMM per sample over its im2col matrix, as wide as a group's would be. Per group of samples, `columns` holds
+    /// the im2col matrix `[K, P]`, then the Winograd scratch. Returns the workers used.
+    private func backwardWinograd(_ dOutput: Tensor, through pool: MaxPool2D?) -> Int {
+        let n = inputShape[0], h = inputShape[2], w = inputShape[3]
+        let (o, c, ks, pd) = (outChannels, inChannels, kernel, pad)
+        let oh = h + 2 * pd - ks + 1, ow = w + 2 * pd - ks + 1, p = oh * ow, k = c * ks * ks, blocks = 16
+        let th = (h + 1) / 2, tw = (w + 1) / 2, tiles = th * tw
+        let g = max(1, min(maxGroupSize, Self.winogradTiles / tiles, n)), gt = g * tiles
+        let perWorker = max(k * p, blocks * (c + o) * gt + digits_winograd_scratch(th, tw))
+        columns.reshape([Parallel.workers, perWorker])
+        if pool != nil { dUnpooled.reshape([Parallel.workers, g * o * p]) }
+        // The flipped filters, [C, O, 3, 3], go through the forward transform.
+        let flipped = Tensor(shape: [c, o, ks, ks]), wt = weight.value.data, taps = ks * ks
+        for oc in 0..<o {
+            for ic in 0..<c {
+                for t in 0..<taps { flipped.data[(ic * o + oc) * taps + t] = wt[(oc * c + ic) * taps + taps - 1 - t] }
+            }
+        }
+        winogradWeights.reshape([blocks, c, o])
+        digits_winograd_weights(flipped.data, c, o, winogradWeights.data)
+        zeroBias.reshape([c])
+        guard let x = input?.data else { preconditionFailure("\(name): backward before forward") }
+        let dx = dInput.data, cols = columns.data, unpooled = dUnpooled.data, u = winogradWeights.data
+        let zeros = zeroBias.data, wp = weightPartials, bp = biasPartials
+        return Parallel.forSlices(n) { range, worker in
+            let dW = wp.buffer(worker), dB = bp.buffer(worker), scratchStart = cols + worker * perWorker
+            for first in stride(from: range.lowerBound, to: range.upperBound, by: g) {
+                let count = min(g, range.upperBound - first), t = count * tiles
+                var dys = dOutput.data + first * o * p
+                if let pool {
+                    dys = unpooled + worker * g * o * p
+                    pool.unpool(planes: first * o..<(first + count) * o, dOutput: dOutput, into: dys)
+                }
+                let col = scratchStart
+                for i in 0..<count {
+                    let dy = dys + i * o * p
+                    for oc in 0..<o { dB[oc] += simdSum(dy + oc * p, count: p) }
+                    im2col(x + (first + i) * c * h * w, channels: c, height: h, width: w, kernel: ks, pad: pd,
+                           outHeight: oh, outWidth: ow, into: col)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(o), Int32(k), Int32(p),
+                                1, dy, Int32(p), col, Int32(p), 1, dW, Int32(k))
+                }
+                let v = scratchStart, m = v + blocks * o * gt, scratch = m + blocks * c * gt
+                digits_winograd_input(dys, count, o, oh, ow, ks - 1 - pd, th, tw, v, scratch)
+                for block in 0..<blocks {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(t), Int32(o), 1,
+                                u + block * c * o, Int32(o), v + block * o * t, Int32(t), 0, m + block * c * t,
+                                Int32(t))
+                }
+                digits_winograd_output(m, count, c, h, w, th, tw, zeros, dx + first * c * h * w)
+            }
+        }
+    }
+
     /// The backward pass; with `pool`, `dOutput` is the pooled output's gradient, and each sample's output
     /// gradient is unpooled into per-worker scratch just before it is used, instead of into a whole-batch tensor.
     func backward(_ dOutput: Tensor, through pool: MaxPool2D?) -> Tensor {
@@ -233,6 +293,12 @@ public final class Conv2D: Layer {
         let wp = weightPartials, bp = biasPartials
         wp.prepare(count: wCount)
         bp.prepare(count: o)
+        if propagate && usesWinograd(batch: n, tiles: ((h + 1) / 2) * ((w + 1) / 2)) {
+            let used = backwardWinograd(dOutput, through: pool)
+            weightPartials.reduce(into: weight.grad, workers: used)
+            biasPartials.reduce(into: bias.grad, workers: used)
+            return dInput
+        }
         if usesDirectKernel && !propagate {
             let used = Parallel.forSlices(n) { range, worker in
                 let dW = wp.buffer(worker), dB = bp.buffer(worker)
