@@ -37,6 +37,27 @@ void digits_winograd_weights(const float *weight, size_t out_channels, size_t ch
     }
 }
 
+void digits_winograd_weight_gradient(const float *du, size_t out_channels, size_t channels, float *dweight) {
+    const size_t count = out_channels * channels;
+    for (size_t k = 0; k < count; k++) {
+        float down[3][4];  // G^T down: u0 + (u1 + u2) / 2, (u1 - u2) / 2, (u1 + u2) / 2 + u3, per column j
+        for (size_t j = 0; j < 4; j++) {
+            const float u0 = du[j * count + k], u1 = du[(4 + j) * count + k];
+            const float u2 = du[(8 + j) * count + k], u3 = du[(12 + j) * count + k];
+            down[0][j] = u0 + 0.5f * (u1 + u2);
+            down[1][j] = 0.5f * (u1 - u2);
+            down[2][j] = 0.5f * (u1 + u2) + u3;
+        }
+        float *g = dweight + k * 9;
+        for (size_t a = 0; a < 3; a++) {  // then G across
+            const float *r = down[a];
+            g[a * 3] += r[0] + 0.5f * (r[1] + r[2]);
+            g[a * 3 + 1] += 0.5f * (r[1] - r[2]);
+            g[a * 3 + 2] += 0.5f * (r[1] + r[2]) + r[3];
+        }
+    }
+}
+
 /// `plane` gets input plane `src` with `pad` zeros before it and zeros after it, out to whole tiles.
 static inline void pad_plane(const float *src, size_t height, size_t width, size_t pad, size_t padded_h,
                              size_t padded_w, float *plane) {
@@ -235,6 +256,43 @@ static void output_vector(const float *restrict m, size_t samples, size_t out_ch
     }
 }
 
+__attribute__((target("avx512f")))
+static void output_gradient_vector(const float *restrict dy, size_t samples, size_t out_channels, size_t out_height,
+                                   size_t out_width, size_t tiles_h, size_t tiles_w, float *restrict dm) {
+    const size_t tiles = samples * tiles_h * tiles_w, stride = out_channels * tiles;
+    const __mmask16 lanes = first_lanes(tiles_w), load0 = first_lanes(out_width);
+    const __mmask16 load1 = first_lanes(out_width > 16 ? out_width - 16 : 0);
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    const __m512i sign = _mm512_set1_epi32((int)0x80000000);  // negation, exactly as the portable `-x`
+#define NEGATE(x) _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(x), sign))
+    for (size_t n = 0; n < samples; n++) {
+        for (size_t o = 0; o < out_channels; o++) {
+            const float *plane = dy + (n * out_channels + o) * out_height * out_width;
+            for (size_t s = 0; s < tiles_h; s++) {
+                // The tile row's two output rows split into even and odd columns; zeros past a ragged edge.
+                const float *row0 = plane + 2 * s * out_width, *row1 = row0 + out_width;
+                const int lower = 2 * s + 1 < out_height;
+                const __m512 a0 = _mm512_maskz_loadu_ps(load0, row0), a1 = _mm512_maskz_loadu_ps(load1, row0 + 16);
+                const __m512 b0 = _mm512_maskz_loadu_ps(lower ? load0 : 0, row1);
+                const __m512 b1 = _mm512_maskz_loadu_ps(lower ? load1 : 0, row1 + 16);
+                const __m512 d00 = _mm512_permutex2var_ps(a0, even, a1), d01 = _mm512_permutex2var_ps(a0, odd, a1);
+                const __m512 d10 = _mm512_permutex2var_ps(b0, even, b1), d11 = _mm512_permutex2var_ps(b0, odd, b1);
+                const __m512 r0[4] = {d00, _mm512_add_ps(d00, d01), _mm512_sub_ps(d00, d01), NEGATE(d01)};
+                const __m512 r1[4] = {d10, _mm512_add_ps(d10, d11), _mm512_sub_ps(d10, d11), NEGATE(d11)};
+                float *out = dm + o * tiles + (n * tiles_h + s) * tiles_w;
+                for (size_t j = 0; j < 4; j++) {
+                    _mm512_mask_storeu_ps(out + j * stride, lanes, r0[j]);
+                    _mm512_mask_storeu_ps(out + (4 + j) * stride, lanes, _mm512_add_ps(r0[j], r1[j]));
+                    _mm512_mask_storeu_ps(out + (8 + j) * stride, lanes, _mm512_sub_ps(r0[j], r1[j]));
+                    _mm512_mask_storeu_ps(out + (12 + j) * stride, lanes, NEGATE(r1[j]));
+                }
+            }
+        }
+    }
+#undef NEGATE
+}
+
 /// The output transform and pooling over a plane's tiles in reading order, 16 at a time whatever the rows, into
 /// `scratch` (values, then codes); then the whole windows' rows go out.
 __attribute__((target("avx512f")))
@@ -291,6 +349,69 @@ static void output_pooled_vector(const float *restrict m, size_t samples, size_t
     }
 }
 #endif
+
+DIGITS_BODY void output_gradient_transform(const float *restrict dy, size_t samples, size_t out_channels,
+                                           size_t out_height, size_t out_width, size_t tiles_h, size_t tiles_w,
+                                           float *restrict dm) {
+    const size_t tiles = samples * tiles_h * tiles_w, stride = out_channels * tiles;
+    for (size_t n = 0; n < samples; n++) {
+        for (size_t o = 0; o < out_channels; o++) {
+            const float *plane = dy + (n * out_channels + o) * out_height * out_width;
+            for (size_t s = 0; s < tiles_h; s++) {
+                float *out = dm + o * tiles + (n * tiles_h + s) * tiles_w;
+                const int lower = 2 * s + 1 < out_height;
+                const float *row0 = plane + 2 * s * out_width, *row1 = lower ? row0 + out_width : row0;
+                for (size_t t = 0; t < tiles_w; t++) {
+                    const int right = 2 * t + 1 < out_width;
+                    const float d00 = row0[2 * t], d01 = right ? row0[2 * t + 1] : 0;
+                    const float d10 = lower ? row1[2 * t] : 0, d11 = lower && right ? row1[2 * t + 1] : 0;
+                    // A across each row, (d0, d1) -> (d0, d0 + d1, d0 - d1, -d1), then A down.
+                    const float r0[4] = {d00, d00 + d01, d00 - d01, -d01}, r1[4] = {d10, d10 + d11, d10 - d11, -d11};
+                    for (size_t j = 0; j < 4; j++) {
+                        out[j * stride + t] = r0[j];
+                        out[(4 + j) * stride + t] = r0[j] + r1[j];
+                        out[(8 + j) * stride + t] = r0[j] - r1[j];
+                        out[(12 + j) * stride + t] = -r1[j];
+                    }
+                }
+            }
+        }
+    }
+}
+
+typedef void output_gradient_fn(const float *, size_t, size_t, size_t, size_t, size_t, size_t, float *);
+
+static void output_gradient_portable(const float *dy, size_t samples, size_t out_channels, size_t out_height,
+                                     size_t out_width, size_t tiles_h, size_t tiles_w, float *dm) {
+    output_gradient_transform(dy, samples, out_channels, out_height, out_width, tiles_h, tiles_w, dm);
+}
+
+DIGITS_TARGET_AVX2
+static void output_gradient_avx2(const float *dy, size_t samples, size_t out_channels, size_t out_height,
+                                 size_t out_width, size_t tiles_h, size_t tiles_w, float *dm) {
+    output_gradient_transform(dy, samples, out_channels, out_height, out_width, tiles_h, tiles_w, dm);
+}
+
+DIGITS_TARGET_AVX512
+static void output_gradient_avx512(const float *dy, size_t samples, size_t out_channels, size_t out_height,
+                                   size_t out_width, size_t tiles_h, size_t tiles_w, float *dm) {
+    output_gradient_transform(dy, samples, out_channels, out_height, out_width, tiles_h, tiles_w, dm);
+}
+
+static output_gradient_fn *const output_gradient_variants[digits_path_count] = {
+    output_gradient_portable, output_gradient_avx2, output_gradient_avx512};
+
+void digits_winograd_output_gradient(const float *dy, size_t samples, size_t out_channels, size_t out_height,
+                                     size_t out_width, size_t tiles_h, size_t tiles_w, float *dm) {
+#if DIGITS_WINOGRAD_AVX512
+    if (digits_kernel_path() == digits_path_avx512 && tiles_w <= vector_tiles) {
+        output_gradient_vector(dy, samples, out_channels, out_height, out_width, tiles_h, tiles_w, dm);
+        return;
+    }
+#endif
+    output_gradient_variants[digits_kernel_path()](dy, samples, out_channels, out_height, out_width, tiles_h, tiles_w,
+                                                   dm);
+}
 
 typedef void input_fn(const float *, size_t, size_t, size_t, size_t, size_t, size_t, size_t, float *, float *);
 typedef void output_fn(const float *, size_t, size_t, size_t, size_t, size_t, size_t, const float *, float *);

@@ -61,6 +61,15 @@ void digits_conv3x3_single_channel_weight_gradient(const float *x, size_t height
 /// tiles_w). The filter transform: `weight` `[O, C, 3, 3]` into `u` `[16][O][C]`.
 void digits_winograd_weights(const float *weight, size_t out_channels, size_t channels, float *u);
 
+/// The weight gradient's filter transform, the adjoint of `digits_winograd_weights`: `dweight` `[O, C, 3, 3]` +=
+/// G^T dU G of each `du` `[16][O][C]`.
+void digits_winograd_weight_gradient(const float *du, size_t out_channels, size_t channels, float *dweight);
+
+/// The adjoint of the output transform, for the weight gradient: `samples` consecutive output gradients
+/// `[O, out_height, out_width]` into `dm` `[16][O][T]`, dM = A dY A^T per tile (zeros past a ragged edge).
+void digits_winograd_output_gradient(const float *dy, size_t samples, size_t out_channels, size_t out_height,
+                                     size_t out_width, size_t tiles_h, size_t tiles_w, float *dm);
+
 /// The floats of scratch that `digits_winograd_input` and `digits_winograd_output_pooled` need.
 size_t digits_winograd_scratch(size_t tiles_h, size_t tiles_w);
 

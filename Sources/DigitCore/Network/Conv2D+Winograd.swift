@@ -48,17 +48,22 @@ extension Conv2D {
         }
     }
 
-    /// The backward pass with the input gradient by Winograd: a 3x3 convolution of the output gradient, padded by
-    /// `2 - pad`, with the filters turned half a turn and inputs and outputs swapped. The weight gradient takes one
-    /// SGEMM per sample over its im2col matrix, as wide as a group's would be. Per group of samples, `columns` holds
-    /// the im2col matrix `[K, P]`, then the Winograd scratch. Returns the workers used.
+    /// The backward pass by Winograd. The weight gradient is the adjoint of the forward pass: per group, the input
+    /// transform V `[16, C, T]` and the output gradient's dM = A dY A^T `[16, O, T]` make 16 SGEMMs
+    /// dU += dM V^T `[16, O, C]`, and each worker's dU becomes its weight gradient as G^T dU G. The input gradient is
+    /// a 3x3 convolution of the output gradient, padded by `2 - pad`, with the filters turned half a turn and inputs
+    /// and outputs swapped. Per worker, `columns` holds one group's transforms and products, their scratch, and dU.
+    /// Returns the workers used.
     func backwardWinograd(_ dOutput: Tensor, through pool: MaxPool2D?) -> Int {
         let n = inputShape[0], h = inputShape[2], w = inputShape[3]
         let (o, c, ks, pd) = (outChannels, inChannels, kernel, pad)
-        let oh = h + 2 * pd - ks + 1, ow = w + 2 * pd - ks + 1, p = oh * ow, k = c * ks * ks, blocks = 16
-        let th = (h + 1) / 2, tw = (w + 1) / 2, tiles = th * tw
-        let g = max(1, min(maxGroupSize, Self.winogradTiles / tiles, n)), gt = g * tiles
-        let perWorker = max(k * p, blocks * (c + o) * gt + digits_winograd_scratch(th, tw))
+        let oh = h + 2 * pd - ks + 1, ow = w + 2 * pd - ks + 1, p = oh * ow, blocks = 16
+        let th = (h + 1) / 2, tw = (w + 1) / 2, tiles = th * tw  // of the input gradient
+        let thOut = (oh + 1) / 2, twOut = (ow + 1) / 2, outTiles = thOut * twOut  // of the output
+        let g = max(1, min(maxGroupSize, Self.winogradTiles / tiles, n))
+        let products = blocks * (c + o) * g * max(tiles, outTiles)
+        let transformScratch = digits_winograd_scratch(max(th, thOut), max(tw, twOut))
+        let perWorker = products + transformScratch + blocks * o * c
         columns.reshape([Parallel.workers, perWorker])
         if pool != nil { dUnpooled.reshape([Parallel.workers, g * o * p]) }
         // The flipped filters, [C, O, 3, 3], go through the forward transform.
@@ -75,7 +80,9 @@ extension Conv2D {
         let dx = dInput.data, cols = columns.data, unpooled = dUnpooled.data, u = winogradWeights.data
         let zeros = zeroBias.data, wp = weightPartials, bp = biasPartials
         return Parallel.forSlices(n) { range, worker in
-            let dW = wp.buffer(worker), dB = bp.buffer(worker), scratchStart = cols + worker * perWorker
+            let dW = wp.buffer(worker), dB = bp.buffer(worker), start = cols + worker * perWorker
+            let scratch = start + products, dU = scratch + transformScratch
+            dU.update(repeating: 0, count: blocks * o * c)
             for first in stride(from: range.lowerBound, to: range.upperBound, by: g) {
                 let count = min(g, range.upperBound - first), t = count * tiles
                 var dys = dOutput.data + first * o * p
@@ -83,16 +90,16 @@ extension Conv2D {
                     dys = unpooled + worker * g * o * p
                     pool.unpool(planes: first * o..<(first + count) * o, dOutput: dOutput, into: dys)
                 }
-                let col = scratchStart
-                for i in 0..<count {
-                    let dy = dys + i * o * p
-                    for oc in 0..<o { dB[oc] += simdSum(dy + oc * p, count: p) }
-                    im2col(x + (first + i) * c * h * w, channels: c, height: h, width: w, kernel: ks, pad: pd,
-                           outHeight: oh, outWidth: ow, into: col)
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(o), Int32(k), Int32(p),
-                                1, dy, Int32(p), col, Int32(p), 1, dW, Int32(k))
+                for oc in 0..<count * o { dB[oc % o] += simdSum(dys + oc * p, count: p) }
+                let outT = count * outTiles, vx = start, dm = vx + blocks * c * outT
+                digits_winograd_input(x + first * c * h * w, count, c, h, w, pd, thOut, twOut, vx, scratch)
+                digits_winograd_output_gradient(dys, count, o, oh, ow, thOut, twOut, dm)
+                for block in 0..<blocks {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(o), Int32(c), Int32(outT), 1,
+                                dm + block * o * outT, Int32(outT), vx + block * c * outT, Int32(outT), 1,
+                                dU + block * o * c, Int32(c))
                 }
-                let v = scratchStart, m = v + blocks * o * gt, scratch = m + blocks * c * gt
+                let v = start, m = v + blocks * o * t
                 digits_winograd_input(dys, count, o, oh, ow, ks - 1 - pd, th, tw, v, scratch)
                 for block in 0..<blocks {
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(t), Int32(o), 1,
@@ -101,6 +108,7 @@ extension Conv2D {
                 }
                 digits_winograd_output(m, count, c, h, w, th, tw, zeros, dx + first * c * h * w)
             }
+            digits_winograd_weight_gradient(dU, o, c, dW)
         }
     }
 }

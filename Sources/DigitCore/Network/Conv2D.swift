@@ -1,8 +1,7 @@
 // 2-D convolution, stride 1, 'valid' or 'same' padding, as im2col followed by SGEMM: one SGEMM per group of
 // samples unfolded side by side, because at P = 81 or 121 columns a single sample's product is too narrow for
 // OpenBLAS's kernels to run at speed. A single-channel 3x3 layer (the first) runs a direct kernel instead, and the
-// other 3x3 layers, over a batch, Winograd F(2x2, 3x3) for the output and the input gradient; the weight gradient
-// stays on im2col.
+// other 3x3 layers, over a batch, Winograd F(2x2, 3x3) for the output and both gradients (Conv2D+Winograd.swift).
 //
 // Dimension legend: N batch, C input channels, H x W input size, O output channels, KH x KW kernel,
 // OH x OW output size, K = C*KH*KW (rows of the im2col matrix), P = OH*OW (its columns per sample), G samples in a
