@@ -1,5 +1,6 @@
-// The core's C kernels, for the work BLAS does not cover: im2col and col2im, pooling, ReLU, dropout and the
-// preprocessing passes; and CPU feature detection, for choosing OpenBLAS's kernels and these kernels' paths.
+// The core's C kernels, for the work BLAS does not cover: im2col and col2im, the single-channel 3x3 convolution,
+// Winograd's transforms, pooling, ReLU, dropout and the preprocessing passes; and CPU feature detection, for
+// choosing OpenBLAS's kernels and these kernels' paths.
 #pragma once
 #include <stddef.h>
 #include <stdbool.h>
@@ -35,13 +36,58 @@ void digits_maxpool2x2_backward(const uint8_t *winners, const float *dy, size_t 
 
 /// Unfolds one sample `[channels, height, width]` into the `[C*K*K, OH*OW]` matrix of a stride-1 convolution with
 /// a `kernel` x `kernel` window and `pad` zeros on each side: row `(c*K+u)*K+v`, column `i*OW+j` holds
-/// `x[c, i+u-pad, j+v-pad]`, zero outside the image.
+/// `x[c, i+u-pad, j+v-pad]`, zero outside the image. Rows start `stride` floats apart (at least OH*OW), so several
+/// samples can be unfolded side by side into one wider matrix, each at its own column offset.
 void digits_im2col(const float *x, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
-                   size_t out_height, size_t out_width, float *col);
+                   size_t out_height, size_t out_width, size_t stride, float *col);
 
-/// The adjoint of `digits_im2col`: overwrites `x` with the sum of every column entry read from each position.
+/// The adjoint of `digits_im2col`: overwrites `x` with the sum of every column entry read from each position;
+/// `col`'s rows start `stride` floats apart.
 void digits_col2im(const float *col, size_t channels, size_t height, size_t width, size_t kernel, size_t pad,
-                   size_t out_height, size_t out_width, float *x);
+                   size_t out_height, size_t out_width, size_t stride, float *x);
+
+/// A 3x3 convolution of one single-channel sample `[height, width]` with `pad` (0 or 1) zeros each side, directly:
+/// `y[f, i, j] = bias[f] + sum_{u,v} weight[f, u, v] * x[i+u-pad, j+v-pad]` for `filters` filters, `y` being
+/// `[filters, OH, OW]` with OH = height + 2*pad - 2 (OW likewise) and `weight` `[filters, 3, 3]`.
+void digits_conv3x3_single_channel_forward(const float *x, size_t height, size_t width, size_t pad,
+                                           const float *weight, const float *bias, size_t filters, float *y);
+
+/// Its weight gradient for one sample: `dweight[f, u, v] += sum_{i,j} dy[f, i, j] * x[i+u-pad, j+v-pad]`.
+void digits_conv3x3_single_channel_weight_gradient(const float *x, size_t height, size_t width, size_t pad,
+                                                   const float *dy, size_t filters, float *dweight);
+
+/// Winograd F(2x2, 3x3), for the forward pass of a 3x3 convolution with `channels` (C) inputs and `out_channels`
+/// (O) filters, over T = samples * tiles_h * tiles_w tiles of 2x2 outputs (tiles_h = ceil(OH / 2), likewise
+/// tiles_w). The filter transform: `weight` `[O, C, 3, 3]` into `u` `[16][O][C]`.
+void digits_winograd_weights(const float *weight, size_t out_channels, size_t channels, float *u);
+
+/// The weight gradient's filter transform, the adjoint of `digits_winograd_weights`: `dweight` `[O, C, 3, 3]` +=
+/// G^T dU G of each `du` `[16][O][C]`.
+void digits_winograd_weight_gradient(const float *du, size_t out_channels, size_t channels, float *dweight);
+
+/// The adjoint of the output transform, for the weight gradient: `samples` consecutive output gradients
+/// `[O, out_height, out_width]` into `dm` `[16][O][T]`, dM = A dY A^T per tile (zeros past a ragged edge).
+void digits_winograd_output_gradient(const float *dy, size_t samples, size_t out_channels, size_t out_height,
+                                     size_t out_width, size_t tiles_h, size_t tiles_w, float *dm);
+
+/// The floats of scratch that `digits_winograd_input` and `digits_winograd_output_pooled` need.
+size_t digits_winograd_scratch(size_t tiles_h, size_t tiles_w);
+
+/// The input transform of `samples` consecutive samples `[C, height, width]` with `pad` zeros each side into `v`
+/// `[16][C][T]`, tile (n, s, t) being column `(n * tiles_h + s) * tiles_w + t`.
+void digits_winograd_input(const float *x, size_t samples, size_t channels, size_t height, size_t width, size_t pad,
+                           size_t tiles_h, size_t tiles_w, float *v, float *scratch);
+
+/// The output transform of the 16 products `m` `[16][O][T]` (M = U V, summed over channels), plus `bias`, into
+/// `samples` consecutive outputs `[O, out_height, out_width]`.
+void digits_winograd_output(const float *m, size_t samples, size_t out_channels, size_t out_height,
+                            size_t out_width, size_t tiles_h, size_t tiles_w, const float *bias, float *y);
+
+/// The output transform followed by 2x2 max pooling, each tile being a window: `y` `[samples, O, OH/2, OW/2]` and
+/// `winners`, exactly as `digits_maxpool2x2_forward` (with `rectify`) would pool the transform's output.
+void digits_winograd_output_pooled(const float *m, size_t samples, size_t out_channels, size_t out_height,
+                                   size_t out_width, size_t tiles_h, size_t tiles_w, const float *bias, int rectify,
+                                   float *y, uint8_t *winners, float *scratch);
 
 /// `y = max(x, 0)` over `count` floats.
 void digits_relu_forward(const float *x, size_t count, float *y);

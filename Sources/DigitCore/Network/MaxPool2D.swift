@@ -82,6 +82,14 @@ public final class MaxPool2D: Layer {
         }
     }
 
+    /// Where output planes `planes` (flat `n * C + c` indices) and their winner codes start, for a convolution
+    /// that pools as it computes (`digits_winograd_output_pooled`), writing what `pool(planes:from:)` would.
+    func destination(planes: Range<Int>)
+        -> (values: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<UInt8>) {
+        let pooled = (inputShape[2] / size) * (inputShape[3] / size)
+        return (output.data + planes.lowerBound * pooled, winners + planes.lowerBound * pooled)
+    }
+
     /// Pools input planes `planes` (flat `n * C + c` indices), read from `x` (the first of them), into the same
     /// planes of the output.
     func pool(planes: Range<Int>, from x: UnsafePointer<Float>) {

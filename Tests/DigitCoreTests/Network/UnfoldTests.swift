@@ -89,4 +89,51 @@ final class UnfoldTests: XCTestCase {
         }
         XCTAssertEqual(x, expected, "shape \(index), \(path)")
     }
+
+    /// With rows `stride` floats apart (several samples side by side), each row holds what the packed layout holds,
+    /// and the floats between rows are neither written by im2col nor read by col2im.
+    func testStridedColumnsMatchPackedColumns() {
+        onEveryKernelPath { path in
+            for (index, shape) in shapes.enumerated() {
+                let p = shape.outHeight * shape.outWidth, rows = shape.columnCount / p, stride = p * 2 + 3
+                let x = randomTensor([shape.inputCount], seed: 100 + UInt64(index))
+                let packed = Tensor(shape: [shape.columnCount])
+                var strided = [Float](repeating: .nan, count: rows * stride)
+                strided.withUnsafeMutableBufferPointer {
+                    im2col(x.data, channels: shape.channels, height: shape.height, width: shape.width,
+                           kernel: shape.kernel, pad: shape.pad, outHeight: shape.outHeight, outWidth: shape.outWidth,
+                           columnStride: stride, into: $0.baseAddress! + 1)
+                }
+                im2col(x.data, channels: shape.channels, height: shape.height, width: shape.width, kernel: shape.kernel,
+                       pad: shape.pad, outHeight: shape.outHeight, outWidth: shape.outWidth, into: packed.data)
+                var wrong = 0, written = 0
+                for r in 0..<rows {
+                    for j in 0..<p where strided[1 + r * stride + j] != packed.data[r * p + j] { wrong += 1 }
+                }
+                for (i, value) in strided.enumerated() where !value.isNaN {
+                    let r = (i - 1) / stride, j = (i - 1) % stride
+                    if i == 0 || r >= rows || j >= p { written += 1 }
+                }
+                XCTAssertEqual(wrong, 0, "im2col shape \(index), \(path)")
+                XCTAssertEqual(written, 0, "im2col wrote between rows: shape \(index), \(path)")
+
+                // col2im of the strided matrix, NaN between its rows, against col2im of the packed one.
+                let dPacked = randomTensor([shape.columnCount], seed: 110 + UInt64(index))
+                var dStrided = [Float](repeating: .nan, count: rows * stride)
+                for r in 0..<rows {
+                    for j in 0..<p { dStrided[r * stride + j] = dPacked.data[r * p + j] }
+                }
+                let expected = Tensor(shape: [shape.inputCount]), actual = Tensor(shape: [shape.inputCount])
+                col2im(dPacked.data, channels: shape.channels, height: shape.height, width: shape.width,
+                       kernel: shape.kernel, pad: shape.pad, outHeight: shape.outHeight, outWidth: shape.outWidth,
+                       into: expected.data)
+                dStrided.withUnsafeBufferPointer {
+                    col2im($0.baseAddress!, channels: shape.channels, height: shape.height, width: shape.width,
+                           kernel: shape.kernel, pad: shape.pad, outHeight: shape.outHeight, outWidth: shape.outWidth,
+                           columnStride: stride, into: actual.data)
+                }
+                XCTAssertEqual(actual.array, expected.array, "col2im shape \(index), \(path)")
+            }
+        }
+    }
 }
