@@ -8,7 +8,7 @@
 #pragma STDC FP_CONTRACT OFF
 
 /// `dy[j]` with ReLU's mask applied when `y` is given: exactly 0 where `y[j]` is not positive.
-static inline float masked(const float *restrict dy, const float *restrict y, size_t j) {
+static inline float masked(const float *dy, const float *restrict y, size_t j) {
     if (!y) return dy[j];
     uint32_t bits;
     memcpy(&bits, &dy[j], sizeof bits);
@@ -18,9 +18,10 @@ static inline float masked(const float *restrict dy, const float *restrict y, si
     return value;
 }
 
-DIGITS_BODY void batchnorm_backward(const float *restrict x, const float *restrict y, const float *restrict dy,
+// `dy` and `dx` are not `restrict`: they may be one buffer (the gradient written over itself).
+DIGITS_BODY void batchnorm_backward(const float *restrict x, const float *restrict y, const float *dy,
                                     size_t n, size_t count, size_t stride, float mean, float inverse_std,
-                                    float gamma, float *restrict dx, float *sum_dy, float *sum_dy_xhat) {
+                                    float gamma, float *dx, float *sum_dy, float *sum_dy_xhat) {
     float total = 0, moment = 0;
     for (size_t i = 0; i < n; i++) {
         const size_t at = i * stride;

@@ -123,7 +123,8 @@ size_t digits_ink_blobs(const bool *strong, const float *mass, size_t grid_width
 /// Batch normalization's input gradient for one channel: `n` runs of `count` floats, `stride` floats apart, of the
 /// input `x` and output gradient `dy` (masked by `y > 0` when the layer's rectified output `y` is given, else NULL).
 /// `dx = gamma * inverse_std / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))` with `xhat = (x - mean) * inverse_std`
-/// and `M = n * count`; the two sums, taken in element order, are returned for the parameter gradients.
+/// and `M = n * count`; the two sums, taken in element order, are returned for the parameter gradients. `dx` may be
+/// `dy` itself: each `dx` is written after every `dy` has been summed, from its own `dy` only.
 void digits_batchnorm_backward(const float *x, const float *y, const float *dy, size_t n, size_t count, size_t stride,
                                float mean, float inverse_std, float gamma, float *dx, float *sum_dy,
                                float *sum_dy_xhat);

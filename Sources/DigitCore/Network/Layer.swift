@@ -7,7 +7,9 @@ public enum Mode: Sendable { case training, inference }
 ///
 /// Shapes: activations are `[N, C, H, W]` after convolutional stages and `[N, F]` after `Flatten`.
 /// `forward` keeps what `backward` needs; `backward(dOut)` returns `dLoss/dInput` and *accumulates* into each
-/// parameter's `grad` (zeroing is the caller's job, `Parameter.zeroGrad`).
+/// parameter's `grad` (zeroing is the caller's job, `Parameter.zeroGrad`). `backward` may write its result over
+/// `dOut` and return it (batch normalization does, where input and output have one shape), so the caller gives
+/// `dOut` up: it holds no longer what it held once `backward` returns.
 public protocol Layer: AnyObject {
     /// The layer's name in the model file and in summaries, e.g. `conv1`.
     var name: String { get }

@@ -99,7 +99,11 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertEqual(together, separate)
         XCTAssertTrue(together.contains(0) && together.contains { $0 > 0 }, "the data should exercise the rectifier")
         let dy = randomTensor(x.shape, seed: 30)
-        XCTAssertEqual(fused.backward(dy).array, plain.backward(relu.backward(dy)).array)
+        // The gradient is written over the one given (no second whole-batch tensor), with the same values.
+        let given = copied(dy)
+        let dx = fused.backward(given)
+        XCTAssertTrue(dx === given)
+        XCTAssertEqual(dx.array, plain.backward(relu.backward(dy)).array)
         XCTAssertEqual(fused.gamma.grad.array, plain.gamma.grad.array)
         XCTAssertEqual(fused.beta.grad.array, plain.beta.grad.array)
         checkGradients(of: BatchNorm(name: "bn", channels: 3, rectifies: true),

@@ -16,6 +16,13 @@ func randomTensor(_ shape: [Int], seed: UInt64, margin: Float = 0) -> Tensor {
     return t
 }
 
+/// A tensor of the same shape and values.
+func copied(_ tensor: Tensor) -> Tensor {
+    let copy = Tensor(shape: tensor.shape)
+    copy.copy(from: tensor)
+    return copy
+}
+
 /// Checks `layer.backward` against central differences of `L = sum(r * forward(x))` for a fixed random `r`,
 /// both for the input and for every parameter.
 /// `prepare` runs before every forward pass (to replay a dropout mask, for example).
@@ -34,7 +41,8 @@ func checkGradients(of layer: Layer, input: Tensor, mode: Mode = .training, step
     }
     layer.parameters.forEach { $0.zeroGrad() }
     _ = loss()
-    let dInput = layer.backward(weights).array
+    // A copy: backward may write its result over the gradient it is given.
+    let dInput = layer.backward(copied(weights)).array
     let analytic: [(String, [Float])] = [("input", dInput)] + layer.parameters.map { ($0.name, $0.grad.array) }
     let targets: [Tensor] = [input] + layer.parameters.map(\.value)
     for ((label, expected), tensor) in zip(analytic, targets) {
