@@ -9,8 +9,8 @@ DIGITS_BODY void relu_forward(const float *restrict x, size_t count, float *rest
     for (size_t i = 0; i < count; i++) y[i] = x[i] > 0 ? x[i] : 0;
 }
 
-DIGITS_BODY void relu_backward(const float *restrict y, const float *restrict dy, size_t count,
-                               float *restrict dx) {
+// `dx` may be `dy` itself (the gradient masked where it stands), so neither is `restrict`.
+DIGITS_BODY void relu_backward(const float *restrict y, const float *dy, size_t count, float *dx) {
     for (size_t i = 0; i < count; i++) {
         uint32_t g;
         memcpy(&g, &dy[i], sizeof g);

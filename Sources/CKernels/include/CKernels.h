@@ -92,7 +92,7 @@ void digits_winograd_output_pooled(const float *m, size_t samples, size_t out_ch
 /// `y = max(x, 0)` over `count` floats.
 void digits_relu_forward(const float *x, size_t count, float *y);
 
-/// `dx = y > 0 ? dy : 0` over `count` floats, where `y` is the ReLU's output.
+/// `dx = y > 0 ? dy : 0` over `count` floats, where `y` is the ReLU's output; `dx` may be `dy`.
 void digits_relu_backward(const float *y, const float *dy, size_t count, float *dx);
 
 /// `mass[x] += row[x]` and `moment[x] += position * row[x]` for `x < count`.

@@ -7,7 +7,6 @@ public final class ReLU: Layer {
     public let name: String
     public var needsInputGradient = true
     private let output = Tensor(shape: [0])
-    private let dInput = Tensor(shape: [0])
 
     public init(name: String) { self.name = name }
     public var summary: String { "ReLU" }
@@ -23,14 +22,14 @@ public final class ReLU: Layer {
         return output
     }
 
+    /// Masks the gradient where it stands (see `Layer`).
     public func backward(_ dOutput: Tensor) -> Tensor {
-        dInput.reshape(dOutput.shape)
-        let y = output.data, dy = dOutput.data, dx = dInput.data
+        let y = output.data, dy = dOutput.data
         Parallel.forSlices(dOutput.count, minimumSlice: Parallel.elementsPerWorker) { range, _ in
             let lo = range.lowerBound
-            digits_relu_backward(y + lo, dy + lo, range.count, dx + lo)
+            digits_relu_backward(y + lo, dy + lo, range.count, dy + lo)
         }
-        return dInput
+        return dOutput
     }
 }
 
@@ -40,7 +39,6 @@ public final class Flatten: Layer {
     public var needsInputGradient = true
     private var inputShape: [Int] = []
     private let output = Tensor(shape: [0])
-    private let dInput = Tensor(shape: [0])
 
     public init(name: String) { self.name = name }
     public var summary: String { "Flatten" }
@@ -53,10 +51,10 @@ public final class Flatten: Layer {
         return output
     }
 
+    /// The gradient itself, read in the input's shape (see `Layer`).
     public func backward(_ dOutput: Tensor) -> Tensor {
-        dInput.reshape(inputShape)
-        dInput.copy(from: dOutput)
-        return dInput
+        dOutput.reinterpret(as: inputShape)
+        return dOutput
     }
 }
 
@@ -70,7 +68,6 @@ public final class Dropout: Layer {
     public var rng = SplitMix64(seed: 0)
     private var mask: [Float] = []
     private let output = Tensor(shape: [0])
-    private let dInput = Tensor(shape: [0])
 
     public init(name: String, rate: Float) {
         precondition(rate >= 0 && rate < 1, "dropout rate must be in [0, 1)")
@@ -98,12 +95,12 @@ public final class Dropout: Layer {
         return output
     }
 
+    /// Masks the gradient where it stands (see `Layer`).
     public func backward(_ dOutput: Tensor) -> Tensor {
-        dInput.reshape(dOutput.shape)
-        let dy = dOutput.data, dx = dInput.data
+        let dy = dOutput.data
         mask.withUnsafeBufferPointer { mask in
-            for i in 0..<dOutput.count { dx[i] = dy[i] * mask[i] }
+            for i in 0..<dOutput.count { dy[i] *= mask[i] }
         }
-        return dInput
+        return dOutput
     }
 }

@@ -31,6 +31,12 @@ public final class Tensor {
 
     deinit { data.deallocate() }
 
+    /// Changes the shape to another with as many elements, keeping the contents (row-major order is unchanged).
+    public func reinterpret(as newShape: [Int]) {
+        precondition(newShape.reduce(1, *) == count, "\(shape) cannot be read as \(newShape)")
+        shape = newShape
+    }
+
     /// Changes the shape, keeping storage when it is large enough. Contents are unspecified afterwards.
     public func reshape(_ newShape: [Int]) {
         let newCount = newShape.reduce(1, *)

@@ -69,6 +69,29 @@ final class GradientCheckTests: XCTestCase {
         checkGradients(of: ReLU(name: "relu"), input: randomTensor([3, 2, 3, 3], seed: 12, margin: 0.05))
     }
 
+    /// ReLU, dropout and flatten pass the gradient on where it stands: the tensor they were given, masked or read
+    /// in the input's shape, with the values a separate tensor would hold.
+    func testShapeKeepingLayersPassTheGradientOnWhereItStands() {
+        let x = randomTensor([3, 2, 2, 2], seed: 16, margin: 0.05), dy = randomTensor([3, 2, 2, 2], seed: 17)
+        let relu = ReLU(name: "relu"), dropout = Dropout(name: "dropout", rate: 0.5), flatten = Flatten(name: "flat")
+        dropout.rng = SplitMix64(seed: 18)
+        let rectified = relu.forward(x, mode: .training), dropped = dropout.forward(x, mode: .training)
+        XCTAssertEqual(flatten.forward(x, mode: .training).shape, [3, 8])
+        let mask = zip(dropped.array, x.array).map { $1 == 0 ? 0 : $0 / $1 }
+        XCTAssertTrue(mask.contains(0) && mask.contains(2), "the data should drop some units and keep others")
+
+        let forReLU = copied(dy)
+        XCTAssertTrue(relu.backward(forReLU) === forReLU)
+        XCTAssertEqual(forReLU.array, zip(dy.array, rectified.array).map { $1 > 0 ? $0 : 0 })
+        let forDropout = copied(dy)
+        XCTAssertTrue(dropout.backward(forDropout) === forDropout)
+        XCTAssertEqual(forDropout.array, zip(dy.array, mask).map { $0 * $1 })
+        let flat = Tensor(shape: [3, 8], values: dy.array)
+        XCTAssertTrue(flatten.backward(flat) === flat)
+        XCTAssertEqual(flat.shape, [3, 2, 2, 2])
+        XCTAssertEqual(flat.array, dy.array)
+    }
+
     func testDenseGradients() {
         let dense = Dense(name: "dense", inputs: 7, outputs: 4)
         dense.weight.value.copy(from: randomTensor(dense.weight.shape, seed: 13))
