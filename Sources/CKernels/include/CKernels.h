@@ -120,6 +120,16 @@ void digits_ink_cells(const float *pixels, size_t width, size_t height, size_t c
 size_t digits_ink_blobs(const bool *strong, const float *mass, size_t grid_width, size_t grid_height, int32_t *label,
                         int32_t *stack, float *blob_mass);
 
+/// Batch normalization's statistics for one channel: the mean and the (biased) variance of `n` runs of `count`
+/// floats, `stride` floats apart, the variance from deviations from the mean (two passes). Sums run in lanes (see
+/// batchnorm.c), so every kernel path gives the same bits.
+void digits_batchnorm_statistics(const float *x, size_t n, size_t count, size_t stride, float *mean, float *variance);
+
+/// Batch normalization's output for one channel, over the same runs:
+/// `y = gamma * ((x - mean) * inverse_std) + beta`, then through ReLU with `rectify`.
+void digits_batchnorm_normalize(const float *x, size_t n, size_t count, size_t stride, float mean, float inverse_std,
+                                float gamma, float beta, int rectify, float *y);
+
 /// Batch normalization's input gradient for one channel: `n` runs of `count` floats, `stride` floats apart, of the
 /// input `x` and output gradient `dy` (masked by `y > 0` when the layer's rectified output `y` is given, else NULL).
 /// `dx = gamma * inverse_std / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))` with `xhat = (x - mean) * inverse_std`

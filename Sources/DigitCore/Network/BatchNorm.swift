@@ -66,11 +66,8 @@ public final class BatchNorm: Layer {
             for ch in range {
                 var mean: Float, variance: Float
                 if mode == .training {
-                    var sum: Double = 0, sumSq: Double = 0
-                    for i in 0..<n { sum += Double(simdSum(x + (i * c + ch) * s, count: s)) }
-                    mean = Float(sum / Double(m))
-                    for i in 0..<n { sumSq += Double(simdSquaredDeviation(x + (i * c + ch) * s, count: s, from: mean)) }
-                    variance = Float(sumSq / Double(m))
+                    (mean, variance) = (0, 0)
+                    digits_batchnorm_statistics(x + ch * s, n, s, c * s, &mean, &variance)
                     rm[ch] = mom * rm[ch] + (1 - mom) * mean
                     rv[ch] = mom * rv[ch] + (1 - mom) * variance * m / max(m - 1, 1)
                 } else {
@@ -80,18 +77,8 @@ public final class BatchNorm: Layer {
                 let inv = 1 / (variance + eps).squareRoot()
                 invStd[ch] = inv
                 means[ch] = mean
-                let scale = g[ch], shift = b[ch]
-                for i in 0..<n {
-                    let at = (i * c + ch) * s
-                    if rectify {
-                        for j in at..<at + s {
-                            let v = scale * ((x[j] - mean) * inv) + shift
-                            y[j] = v > 0 ? v : 0
-                        }
-                    } else {
-                        for j in at..<at + s { y[j] = scale * ((x[j] - mean) * inv) + shift }
-                    }
-                }
+                digits_batchnorm_normalize(x + ch * s, n, s, c * s, mean, inv, g[ch], b[ch], rectify ? 1 : 0,
+                                           y + ch * s)
             }
         }
         return output

@@ -20,19 +20,3 @@ func simdSum(_ p: UnsafePointer<Float>, count: Int) -> Float {
     while i < count { total += p[i]; i += 1 }
     return total
 }
-
-/// `sum((p[i] - mean)^2)`, eight lanes at a time.
-@inline(__always)
-func simdSquaredDeviation(_ p: UnsafePointer<Float>, count: Int, from mean: Float) -> Float {
-    var acc = SIMD8<Float>(repeating: 0)
-    let m = SIMD8<Float>(repeating: mean)
-    var i = 0
-    while i + 8 <= count {
-        let d = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) - m
-        acc += d * d
-        i += 8
-    }
-    var total = acc.sum()
-    while i < count { total += (p[i] - mean) * (p[i] - mean); i += 1 }
-    return total
-}

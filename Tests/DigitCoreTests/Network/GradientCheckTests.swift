@@ -153,6 +153,31 @@ final class GradientCheckTests: XCTestCase {
         for (a, b) in zip(inference, training) { XCTAssertEqual(a, b * correction, accuracy: 1e-4) }
     }
 
+    /// The statistics' lanes (a run longer than them, a ragged tail, a run shorter than one lane's worth) give the
+    /// same bits on every kernel path, and agree with sums taken in double precision.
+    func testBatchNormStatisticsAgreeOnEveryKernelPathAndWithDoubleSums() {
+        for (shape, seed) in [([5, 3, 7, 11], 40), ([4, 2, 3, 3], 41), ([9, 4], 42)] as [([Int], UInt64)] {
+            let x = randomTensor(shape, seed: seed)
+            let n = shape[0], c = shape[1], s = shape.dropFirst(2).reduce(1, *)
+            var results: [[Float]] = []
+            onEveryKernelPath { path in
+                let bn = BatchNorm(name: "bn", channels: c, momentum: 0, rectifies: true)
+                bn.gamma.value.copy(from: randomTensor([c], seed: seed + 1))
+                let y = bn.forward(x, mode: .training)
+                results.append(y.array + bn.runningMean.value.array + bn.runningVariance.value.array)
+                for ch in 0..<c {
+                    let values = (0..<n).flatMap { i in (0..<s).map { Double(x.data[(i * c + ch) * s + $0]) } }
+                    let mean = values.reduce(0, +) / Double(values.count)
+                    let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)
+                    XCTAssertEqual(Double(bn.runningMean.value.data[ch]), mean, accuracy: 1e-6, "\(shape) \(path)")
+                    XCTAssertEqual(Double(bn.runningVariance.value.data[ch]), variance, accuracy: 1e-5,
+                                   "\(shape) \(path)")
+                }
+            }
+            XCTAssertEqual(results.first, results.last, "\(shape): the kernel paths differ")
+        }
+    }
+
     func testDropoutGradientsWithReplayedMask() {
         let dropout = Dropout(name: "dropout", rate: 0.5)
         checkGradients(of: dropout, input: randomTensor([4, 6], seed: 21)) {
