@@ -67,7 +67,8 @@ extension Conv2D {
         columns.reshape([Parallel.workers, perWorker])
         if pool != nil { dUnpooled.reshape([Parallel.workers, g * o * p]) }
         // The flipped filters, [C, O, 3, 3], go through the forward transform.
-        let flipped = Tensor(shape: [c, o, ks, ks]), wt = weight.value.data, taps = ks * ks
+        flippedWeight.reshape([c, o, ks, ks])
+        let flipped = flippedWeight, wt = weight.value.data, taps = ks * ks
         for oc in 0..<o {
             for ic in 0..<c {
                 for t in 0..<taps { flipped.data[(ic * o + oc) * taps + t] = wt[(oc * c + ic) * taps + taps - 1 - t] }

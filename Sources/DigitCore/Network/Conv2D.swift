@@ -57,6 +57,8 @@ public final class Conv2D: Layer {
     let winogradWeights = Tensor(shape: [0])
     /// Zeros, the bias of the input gradient's Winograd convolution, `[C]`.
     let zeroBias = Tensor(shape: [0])
+    /// The filters turned half a turn with inputs and outputs swapped, `[C, O, 3, 3]`, before that transform.
+    let flippedWeight = Tensor(shape: [0])
     let weightPartials = GradientPartials(), biasPartials = GradientPartials()
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, padding: Padding) {
@@ -125,10 +127,15 @@ public final class Conv2D: Layer {
         let oh = out[1], ow = out[2], p = oh * ow, k = inChannels * kernel * kernel
         if let pool {
             pool.bind(inputShape: [n] + out)
-            sampleOutputs.reshape([Parallel.workers, outChannels * p])
         } else {
             output.reshape([n] + out)
         }
+        if usesWinograd(batch: n, tiles: ((oh + 1) / 2) * ((ow + 1) / 2)) {
+            forwardWinograd(input, pooledBy: pool, outHeight: oh, outWidth: ow)
+            return pool?.pooled ?? output
+        }
+        // The direct and im2col paths each write a pooled sample's output to per-worker scratch first.
+        if pool != nil { sampleOutputs.reshape([Parallel.workers, outChannels * p]) }
         if usesDirectKernel {
             let x = input.data, y = output.data, scratch = sampleOutputs.data
             let (wt, b, o, pd) = (weight.value.data, bias.value.data, outChannels, pad)
@@ -139,10 +146,6 @@ public final class Conv2D: Layer {
                     pool?.pool(planes: s * o..<(s + 1) * o, from: ys)
                 }
             }
-            return pool?.pooled ?? output
-        }
-        if usesWinograd(batch: n, tiles: ((oh + 1) / 2) * ((ow + 1) / 2)) {
-            forwardWinograd(input, pooledBy: pool, outHeight: oh, outWidth: ow)
             return pool?.pooled ?? output
         }
         let g = min(groupSize(positions: p), n), gp = g * p
@@ -186,13 +189,7 @@ public final class Conv2D: Layer {
         let oh = out[1], ow = out[2], p = oh * ow, k = inChannels * kernel * kernel
         let (o, c, ks, pd) = (outChannels, inChannels, kernel, pad)
         dInput.reshape(inputShape)
-        let g = min(groupSize(positions: p), n), gp = g * p
-        columns.reshape([Parallel.workers, k, gp])
-        if g > 1 { groupOutputs.reshape([Parallel.workers, o * gp]) }
-        if pool != nil { dUnpooled.reshape([Parallel.workers, o * p]) }
         guard let x = input?.data else { preconditionFailure("\(name): backward before forward") }
-        let dx = dInput.data, cols = columns.data, unpooled = dUnpooled.data
-        let dProducts = groupOutputs.data
         let wt = weight.value.data, wCount = weight.value.count, propagate = needsInputGradient
         let wp = weightPartials, bp = biasPartials
         wp.prepare(count: wCount)
@@ -203,6 +200,8 @@ public final class Conv2D: Layer {
             biasPartials.reduce(into: bias.grad, workers: used)
             return dInput
         }
+        if pool != nil { dUnpooled.reshape([Parallel.workers, o * p]) }
+        let dx = dInput.data, unpooled = dUnpooled.data
         if usesDirectKernel && !propagate {
             let used = Parallel.forSlices(n) { range, worker in
                 let dW = wp.buffer(worker), dB = bp.buffer(worker)
@@ -221,6 +220,10 @@ public final class Conv2D: Layer {
             dInput.fill(0)
             return dInput
         }
+        let g = min(groupSize(positions: p), n), gp = g * p
+        columns.reshape([Parallel.workers, k, gp])
+        if g > 1 { groupOutputs.reshape([Parallel.workers, o * gp]) }
+        let cols = columns.data, dProducts = groupOutputs.data
         let used = Parallel.forSlices(n) { range, worker in
             let dW = wp.buffer(worker), dB = bp.buffer(worker)
             let col = cols + worker * k * gp
