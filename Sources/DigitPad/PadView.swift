@@ -25,12 +25,15 @@ enum PadView {
         }
     }
 
-    /// What the status says about one digit, above its bars.
+    /// What the status says about one digit, above its bars: unsure names the two answers it hesitates between,
+    /// which are the likeliest digit and "no digit" when that outweighs the runner-up digit (an A read 51% 4 and
+    /// 49% no digit said "4 OR 8?" for an 8 at 0%).
     static func verdict(_ reading: DigitReading) -> String {
         switch reading.status {
         case .digit: return "SURE"
         case .unsure:
             let (first, second) = reading.topTwo
+            if reading.notADigit > reading.probabilities[second] { return "NOT SURE: \(first) OR NO DIGIT?" }
             return "NOT SURE: \(first) OR \(second)?"
         case .notADigit: return "NOT A DIGIT"
         }

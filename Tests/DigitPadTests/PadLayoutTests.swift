@@ -102,8 +102,19 @@ final class PadLayoutTests: XCTestCase {
         XCTAssertFalse(narrow.contains("M MODEL"), narrow)
     }
 
+    func testTheVerdictNamesWhatTheReadingHesitatesBetween() {
+        func reading(_ pairs: [Int: Float], noDigit: Float) -> DigitReading {
+            DigitReading(probabilities: (0..<10).map { pairs[$0] ?? 0 } + [noDigit])
+        }
+        XCTAssertEqual(PadView.verdict(reading([7: 0.97], noDigit: 0.03)), "SURE")
+        XCTAssertEqual(PadView.verdict(reading([4: 0.6, 9: 0.35], noDigit: 0.05)), "NOT SURE: 4 OR 9?")
+        XCTAssertEqual(PadView.verdict(reading([4: 0.51, 8: 0.001], noDigit: 0.489)), "NOT SURE: 4 OR NO DIGIT?")
+        XCTAssertEqual(PadView.verdict(reading([4: 0.3], noDigit: 0.7)), "NOT A DIGIT")
+        XCTAssertLessThanOrEqual(PixelFont.width(of: "NOT SURE: 4 OR NO DIGIT?", scale: 2), PadLayout.barsWidth)
+    }
+
     func testEveryCharacterTheWindowShowsHasAGlyph() {
-        let shown = PadKeys.hints + "READING INPUT SURE NOT SURE: 4 OR 9? DRAW A DIGIT HERE BRUSH 0123456789%...?"
+        let shown = PadKeys.hints + "READING INPUT SURE NOT SURE: 4 OR 9? OR NO DIGIT? DRAW A DIGIT HERE BRUSH 0123456789%...?"
         for character in shown where character != " " {
             XCTAssertNotNil(PixelFont.bitmaps[Character(character.uppercased())], "no glyph for '\(character)'")
             XCTAssertTrue(PixelFont.bitmap(for: character).contains(true), "'\(character)' draws nothing")
