@@ -41,7 +41,7 @@ extension Digits {
         var preprocess = false
         @Option(help: "Write confusion.png, misread.png and reliability.png here (non-digits: accepted.png).")
         var report: String?
-        @Flag(help: "Print one JSON object: accuracy, count, ece, nll, statuses, per_class, confusion.")
+        @Flag(help: "Print one JSON object: accuracy, count, ece, nll, statuses, per_class, confusion, and the digits answered (and right) at each threshold from 0.50 to 0.99.")
         var json = false
         @OptionGroup var threads: ThreadOptions
 
@@ -75,7 +75,12 @@ extension Digits {
                     "preprocess": preprocess, "ece": result.expectedCalibrationError, "nll": result.meanLogLoss,
                     "temperature": Double(network.temperature),
                     "status": ["digit": share(.digit), "unsure": share(.unsure), "not_a_digit": share(.notADigit)],
-                    "digit_answers_accuracy": result.accuracyOfDigitAnswers.isNaN ? 0 : result.accuracyOfDigitAnswers]
+                    "digit_answers_accuracy": result.accuracyOfDigitAnswers.isNaN ? 0 : result.accuracyOfDigitAnswers,
+                    "digit_threshold": Double(ReadingStatus.confidentAbove),
+                    "answers_by_threshold": stride(from: 50, through: 99, by: 1).map { percent in
+                        let (answered, right) = result.digitAnswers(atThreshold: Float(percent) / 100)
+                        return ["threshold": Double(percent) / 100, "answered": answered, "right": right]
+                    }]
                 print(try jsonText(object))
                 return
             }

@@ -79,7 +79,8 @@ enum ShippedFiles {
 /// images it never learned from, for calibrating it or choosing between models without the test set.
 enum RecordedSplit {
     static func validationIndices(of metadata: [String: String], trainingCount: Int) throws -> [Int] {
-        guard let seed = metadata["training.seed"].flatMap(UInt64.init),
+        // Models from before the split had a seed of its own split with their training seed.
+        guard let seed = (metadata["training.split_seed"] ?? metadata["training.seed"]).flatMap(UInt64.init),
               let fraction = metadata["training.validation_fraction"].flatMap(Float.init) else {
             throw Failure("the model does not record the validation split it was trained with")
         }

@@ -65,6 +65,10 @@ extension Digits {
         @Option(help: "Seed for initialization, the split, shuffling, dropout and augmentation.")
         var seed: UInt64 = 1
 
+        @Option(name: .customLong("split-seed"),
+                help: "Seed for the validation split alone (default: --seed), so runs with other seeds hold out the same images.")
+        var splitSeed: UInt64?
+
         @Option(help: "Also learn 'not a digit' from the glyphs in this directory (scripts/make-nondigits.py) and drawn shapes.")
         var nonDigits: String?
         @Option(help: "Where to save the trained model.")
@@ -106,6 +110,7 @@ extension Digits {
             if let augment { s.recipe.augment = augment == .on }
             s.validationFraction = validationSplit
             s.limit = limit
+            s.splitSeed = splitSeed
             return s
         }
 

@@ -39,7 +39,8 @@ final class CLITests: XCTestCase {
             ["predict"], ["bench", "--arch", "nope"], ["robustness", "--minimum", "2"], ["frobnicate"],
             ["eval", "--data", "d", "--non-digits", "n"], ["eval", "--data", "d", "--split", "tuning"],
             ["eval", "--non-digits", "n", "--split", "validation"], ["eval", "--split", "sideways", "--data", "d"],
-            ["train", "--non-digits"],
+            ["train", "--non-digits"], ["train", "--split-seed", "-1"], ["ensemble", "--output", "o", "a"],
+            ["ensemble", "--output", "o", "a", "a"], ["ensemble", "a", "b"],
         ]
         for arguments in silly {
             XCTAssertThrowsError(try Digits.parseAsRoot(arguments), "\(arguments)") { error in
@@ -79,6 +80,58 @@ final class CLITests: XCTestCase {
         let note = Digits.Bench.kernelsNote(environment: [BLASKernels.coreVariable: "Prescott"])
         XCTAssertTrue(note.contains("OPENBLAS_CORETYPE=Prescott"), note)
         XCTAssertTrue(note.contains(own), note)
+    }
+
+    /// A tiny MNIST-shaped training set (IDX files written here): `count` random 28x28 images and labels.
+    func writeTrainingSet(count: Int, in directory: URL) throws {
+        var rng = SplitMix64(seed: 5)
+        func header(_ magic: UInt32, _ dims: [UInt32]) -> Data {
+            Data(([magic] + dims).flatMap { value in (0..<4).reversed().map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } })
+        }
+        var images = header(0x0803, [UInt32(count), 28, 28]), labels = header(0x0801, [UInt32(count)])
+        images.append(contentsOf: (0..<count * MNIST.pixels).map { _ in UInt8(rng.next() % 256) })
+        labels.append(contentsOf: (0..<count).map { UInt8($0 % 10) })
+        try images.write(to: directory.appendingPathComponent("train-images-idx3-ubyte"))
+        try labels.write(to: directory.appendingPathComponent("train-labels-idx1-ubyte"))
+    }
+
+    func testEnsembleJoinsMembersOfOneSplitAndRefusesOthers() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("digits-ensemble-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try writeTrainingSet(count: 40, in: scratch)
+        func member(seed: UInt64, splitSeed: UInt64?) throws -> String {
+            let network = Network(architecture: .convnet)
+            network.initialize(seed: seed)
+            var metadata = ["training.seed": "\(seed)", "training.validation_fraction": "0.25", "training.limit": "none",
+                            ModelFile.Key.command: "train --seed \(seed)", ModelFile.Key.trainingSeconds: "100"]
+            metadata["training.split_seed"] = splitSeed.map(String.init)
+            let url = scratch.appendingPathComponent("m\(seed).safetensors")
+            try ModelFile.save(network, metadata: metadata, to: url)
+            return url.path
+        }
+        // Member 1 is older: it records only the seed it split with, which is member 2's split seed.
+        let (one, two, other) = (try member(seed: 1, splitSeed: nil), try member(seed: 2, splitSeed: 1),
+                                 try member(seed: 3, splitSeed: 3))
+        let output = scratch.appendingPathComponent("pair.safetensors").path
+        let join = try XCTUnwrap(Digits.parseAsRoot(["ensemble", "--data", scratch.path, "--output", output, one, two])
+                                 as? Digits.Ensemble)
+        try join.run()
+        let (pair, metadata) = try ModelFile.load(from: URL(fileURLWithPath: output))
+        XCTAssertEqual(pair.architecture.members, 2)
+        XCTAssertNotEqual(pair.temperature, 1, "fitted on the split")
+        XCTAssertEqual(metadata["member2.command"], "train --seed 2")
+        XCTAssertEqual(metadata["training.split_seed"], "1")
+        XCTAssertEqual(metadata[ModelFile.Key.trainingSeconds], "200")
+        XCTAssertNotNil(metadata[ModelFile.Key.validationAccuracy])
+
+        let mismatched = try XCTUnwrap(Digits.parseAsRoot(["ensemble", "--data", scratch.path, "--output", output, one, other])
+                                       as? Digits.Ensemble)
+        XCTAssertThrowsError(try mismatched.run()) { error in
+            let message = Digits.message(for: error)
+            XCTAssertTrue(message.contains("m3.safetensors held out other validation images"), message)
+            XCTAssertTrue(message.contains("--split-seed"), message)
+        }
     }
 
     func testEveryCommandHasHelpWithExamples() {

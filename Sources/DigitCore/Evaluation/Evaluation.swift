@@ -49,6 +49,19 @@ public struct Evaluation: Sendable {
         return Double(answered.filter { $0.0.digit == Int($0.1) }.count) / Double(answered.count)
     }
 
+    /// How many readings a status rule with another digit threshold would answer as digits, and how many of
+    /// those it would get right (the risk-coverage trade of selective prediction): the readings whose likeliest
+    /// digit reaches `threshold` and outweighs "not a digit". For choosing `ReadingStatus.confidentAbove` on a
+    /// validation split.
+    public func digitAnswers(atThreshold threshold: Float) -> (answered: Int, right: Int) {
+        var answered = 0, right = 0
+        for (reading, label) in zip(readings, labels) where reading.confidence >= threshold {
+            answered += 1
+            right += reading.digit == Int(label) ? 1 : 0
+        }
+        return (answered, right)
+    }
+
     /// Probabilities below this count as this in the log-loss, so one confident mistake cannot make it infinite.
     static let probabilityFloor: Float = 1e-12
 

@@ -11,6 +11,8 @@ public enum ModelFile {
     public static let version = "1"
     /// Tensors named with this prefix are not the network's (a checkpoint's optimizer state): loading skips them.
     static let extraPrefix = "adam."
+    /// The most members a file may ask for, so a damaged count cannot make a reader build thousands of networks.
+    static let maximumMembers = 16
 
     /// Metadata keys.
     public enum Key {
@@ -20,6 +22,8 @@ public enum ModelFile {
         public static let trainingSeconds = "training_seconds", command = "command"
         /// Output classes: 10, or 11 with "not a digit" last (absent in older files: 10).
         public static let classes = "classes"
+        /// Members of an ensemble, whose logits are averaged (absent for a single network: 1).
+        public static let members = "members"
         /// The calibration temperature `Network.predict` divides the logits by (absent in older files: 1).
         public static let temperature = "temperature"
         public static let position = "checkpoint_position", history = "checkpoint_history"
@@ -37,6 +41,7 @@ public enum ModelFile {
         meta[Key.layers] = network.architecture.summaryLines.joined(separator: "; ")
         meta[Key.parameters] = "\(network.parameterCount)"
         meta[Key.classes] = "\(network.architecture.classes)"
+        if network.architecture.members > 1 { meta[Key.members] = "\(network.architecture.members)" }
         meta[Key.temperature] = "\(network.temperature)"
         precondition(extra.allSatisfy { $0.name.hasPrefix(extraPrefix) }, "extra tensors are named '\(extraPrefix)...'")
         let tensors = network.allTensors.map { NamedTensor(name: $0.name, shape: $0.shape, values: $0.value.array) }
@@ -76,11 +81,15 @@ public enum ModelFile {
         case let other?:
             throw ModelFileError("\(name): \(other) classes; a model has \(MNIST.classes) digits, optionally plus 'not a digit'")
         }
+        let membersText = meta[Key.members] ?? "1"
+        guard let members = Int(membersText), (1...maximumMembers).contains(members) else {
+            throw ModelFileError("\(name): \(quoted(membersText)) members; an ensemble has 1 to \(maximumMembers)")
+        }
         let temperatureText = meta[Key.temperature] ?? "1"
         guard let temperature = Float(temperatureText), temperature.isFinite, temperature > 0 else {
             throw ModelFileError("\(name): temperature '\(temperatureText)' is not a positive number")
         }
-        let network = Network(architecture: architecture)
+        let network = Network(architecture: architecture.ensemble(of: members))
         network.temperature = temperature
         let stored = Dictionary(file.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for p in network.allTensors {

@@ -24,6 +24,10 @@ public struct Architecture: Sendable, Equatable {
     public let recipe: TrainingRecipe
     /// Input images are `inputSide` x `inputSide` (28 for MNIST; smaller in tests).
     public let inputSide: Int
+    /// Networks of this recipe that read every image side by side, their logits averaged (a deep ensemble,
+    /// Lakshminarayanan et al. 2017): 1 for a single network. Members are trained apart and joined
+    /// (`Network.joining`); their layers are named `m1.conv1`, `m2.conv1`, ...
+    public let members: Int
     /// Output classes: the ten digits, then "not a digit" (`notADigitClass`) when the recipe learns it.
     public var classes: Int {
         guard case let .dense(units) = layers.last(where: { if case .dense = $0 { true } else { false } }) else {
@@ -35,13 +39,15 @@ public struct Architecture: Sendable, Equatable {
     public static let notADigitClass = MNIST.classes
 
     public init(name: String, about: String, layers: [LayerSpec], initializer: Initializer,
-                recipe: TrainingRecipe, inputSide: Int = MNIST.side) {
+                recipe: TrainingRecipe, inputSide: Int = MNIST.side, members: Int = 1) {
+        precondition(members >= 1, "an ensemble has at least one member")
         self.name = name
         self.about = about
         self.layers = layers
         self.initializer = initializer
         self.recipe = recipe
         self.inputSide = inputSide
+        self.members = members
     }
 
     /// The original Keras `mnist_convnet` example, kept for side-by-side comparison (34,826 parameters).
@@ -90,17 +96,31 @@ public struct Architecture: Sendable, Equatable {
         var specs = layers
         specs[last] = .dense(MNIST.classes + 1)
         return Architecture(name: name, about: about, layers: specs, initializer: initializer, recipe: recipe,
-                            inputSide: inputSide)
+                            inputSide: inputSide, members: members)
     }
+
+    /// `count` networks of this recipe whose logits are averaged.
+    public func ensemble(of count: Int) -> Architecture {
+        Architecture(name: name, about: about, layers: layers, initializer: initializer, recipe: recipe,
+                     inputSide: inputSide, members: count)
+    }
+
+    /// One member's recipe: the architecture each member of an ensemble was trained as.
+    public var member: Architecture { ensemble(of: 1) }
 
     public static func named(_ name: String) -> Architecture? { all.first { $0.name == name } }
 
-    /// Builds fresh layers, naming them `conv1`, `bn1`, `dense1`, ... in order, and checking every shape fits.
-    func makeLayers() -> [Layer] {
+    /// Builds each member's fresh layers, naming them `conv1`, `bn1`, `dense1`, ... in order (prefixed `m1.`,
+    /// `m2.`, ... in an ensemble), and checking every shape fits.
+    func makeMembers() -> [[Layer]] {
+        members == 1 ? [makeLayers(prefix: "")] : (1...members).map { makeLayers(prefix: "m\($0).") }
+    }
+
+    private func makeLayers(prefix: String) -> [Layer] {
         var counts: [String: Int] = [:]
         func next(_ kind: String) -> String {
             counts[kind, default: 0] += 1
-            return "\(kind)\(counts[kind]!)"
+            return "\(prefix)\(kind)\(counts[kind]!)"
         }
         var shape = [1, inputSide, inputSide]
         var result: [Layer] = []
@@ -166,10 +186,11 @@ public struct Architecture: Sendable, Equatable {
     /// One line per layer with its output shape, for `--help` and training logs.
     public var summaryLines: [String] {
         var shape = [1, inputSide, inputSide]
-        return makeLayers().map { layer in
+        let lines = makeLayers(prefix: "").map { layer in
             shape = layer.outputShape(for: shape)
             return "\(layer.name): \(layer.summary) -> \(shape.map(String.init).joined(separator: "x"))"
         }
+        return members == 1 ? lines : ["ensemble: \(members) members, logits averaged; each:"] + lines
     }
 }
 

@@ -3,24 +3,52 @@
 import Foundation
 
 /// Layers applied in order to `[N, 1, 28, 28]` images, ending in class scores (logits): the ten digits, and "not a
-/// digit" when the architecture has that class.
+/// digit" when the architecture has that class. An ensemble (`Architecture.members` > 1) runs each member's layers
+/// on the same images and averages their logits.
 public final class Network {
     public let architecture: Architecture
     /// Temperature scaling (Guo et al. 2017): probabilities are `softmax(logits / temperature)`. 1 until a trained
     /// model is calibrated (`Calibration.fitTemperature`); it changes confidences, never which class wins.
     public var temperature: Float = 1
-    /// The recipe's layers, in order; parameters and names come from these.
+    /// The recipe's layers, in order, member after member; parameters and names come from these.
     public let layers: [Layer]
-    /// What `forward` and `backward` run: the layers, with some neighbours joined into one stage.
-    private var stages: [Layer]
+    /// Each member's layers.
+    private let memberLayers: [[Layer]]
+    /// What `forward` and `backward` run for each member: its layers, with some neighbours joined into one stage.
+    private var stages: [[Layer]]
     private let inputTensor = Tensor(shape: [0])
     private let probabilities = Tensor(shape: [0])
+    /// An ensemble's averaged logits, and the share of the logits' gradient each member back-propagates.
+    private let meanLogits = Tensor(shape: [0]), memberGradient = Tensor(shape: [0])
 
     public init(architecture: Architecture) {
         self.architecture = architecture
-        layers = architecture.makeLayers()
-        layers.first?.needsInputGradient = false
-        stages = Architecture.fusingConvolutionWithPooling(layers)
+        memberLayers = architecture.makeMembers()
+        layers = memberLayers.flatMap { $0 }
+        memberLayers.forEach { $0.first?.needsInputGradient = false }
+        stages = memberLayers.map(Architecture.fusingConvolutionWithPooling)
+    }
+
+    /// Joins trained networks of one recipe into an ensemble of `members.count` (each with one member, the same
+    /// layers and classes), copying every tensor. The ensemble's temperature is 1 until it is calibrated: the
+    /// members' own temperatures were fitted to their own logits, not to the average.
+    public static func joining(_ members: [Network]) throws -> Network {
+        guard let first = members.first else { throw NetworkMismatch("an ensemble needs at least one member") }
+        for (index, member) in members.enumerated() {
+            guard member.architecture.members == 1 else {
+                throw NetworkMismatch("member \(index + 1) is itself an ensemble of \(member.architecture.members)")
+            }
+            guard member.architecture == first.architecture else {
+                throw NetworkMismatch("member \(index + 1) is a \(member.architecture.name) with \(member.architecture.classes) classes, member 1 a \(first.architecture.name) with \(first.architecture.classes)")
+            }
+        }
+        let ensemble = Network(architecture: first.architecture.ensemble(of: members.count))
+        for (layers, member) in zip(ensemble.memberLayers, members) {
+            for (target, source) in zip(layers.flatMap { $0.parameters + $0.state }, member.allTensors) {
+                target.value.copy(from: source.value)
+            }
+        }
+        return ensemble
     }
 
     /// Trainable parameters in a fixed order: the optimizer update and the model file are each one loop over this.
@@ -32,6 +60,12 @@ public final class Network {
     /// He-normal weights for layers followed by ReLU, Glorot-uniform otherwise, zero biases; all from `seed`.
     public func initialize(seed: UInt64) {
         var rng = SplitMix64(seed: seed, stream: SeedStream.initialization)
+        for layers in memberLayers {
+            initialize(layers, using: &rng)
+        }
+    }
+
+    private func initialize(_ layers: [Layer], using rng: inout SplitMix64) {
         for (index, layer) in layers.enumerated() {
             guard let (weight, fanIn, fanOut) = layer.initializedWeight.map({ ($0.weight, $0.fanIn, $0.fanOut) })
             else { continue }
@@ -76,17 +110,47 @@ public final class Network {
     /// it is computed (and unpools each sample's gradient just before using it), so the convolution's output and
     /// its gradient are touched while they are in cache. The results are the same either way.
     public var fusesConvolutionWithPooling = true {
-        didSet { stages = fusesConvolutionWithPooling ? Architecture.fusingConvolutionWithPooling(layers) : layers }
+        didSet {
+            stages = fusesConvolutionWithPooling ? memberLayers.map(Architecture.fusingConvolutionWithPooling)
+                                                 : memberLayers
+        }
     }
 
-    /// Runs every stage; returns the logits `[N, 10]`.
+    /// Runs every stage; returns the logits `[N, K]` (an ensemble's averaged over its members).
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+        guard stages.count > 1 else { return Self.forward(input, through: stages[0], mode: mode) }
+        for (index, member) in stages.enumerated() {
+            let logits = Self.forward(input, through: member, mode: mode)
+            if index == 0 {
+                meanLogits.reshape(logits.shape)
+                meanLogits.copy(from: logits)
+            } else {
+                for i in 0..<logits.count { meanLogits.data[i] += logits.data[i] }
+            }
+        }
+        let share = 1 / Float(stages.count)
+        for i in 0..<meanLogits.count { meanLogits.data[i] *= share }
+        return meanLogits
+    }
+
+    private static func forward(_ input: Tensor, through stages: [Layer], mode: Mode) -> Tensor {
         stages.reduce(input) { x, stage in stage.forward(x, mode: mode) }
     }
 
-    /// Back-propagates `dLogits` through every stage, accumulating parameter gradients.
+    /// Back-propagates `dLogits` through every stage, accumulating parameter gradients. Each member of an
+    /// ensemble gets its share of the gradient, since the logits are their average.
     public func backward(_ dLogits: Tensor) {
-        _ = stages.reversed().reduce(dLogits) { gradient, stage in stage.backward(gradient) }
+        guard stages.count > 1 else {
+            _ = stages[0].reversed().reduce(dLogits) { gradient, stage in stage.backward(gradient) }
+            return
+        }
+        let share = 1 / Float(stages.count)
+        for member in stages {
+            // Refilled for each member: backward may write over the gradient it is given.
+            memberGradient.reshape(dLogits.shape)
+            for i in 0..<dLogits.count { memberGradient.data[i] = dLogits.data[i] * share }
+            _ = member.reversed().reduce(memberGradient) { gradient, stage in stage.backward(gradient) }
+        }
     }
 
     /// Hands each layer that draws random numbers the generator for the coming training step.

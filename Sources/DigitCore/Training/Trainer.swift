@@ -16,6 +16,11 @@ public struct TrainingSettings: Sendable {
     /// Use only this many training images (before the split); nil for all.
     public var limit: Int?
     public var seed: UInt64
+    /// Seeds the validation split alone; nil splits with `seed`. Runs that differ in `seed` but share this hold out
+    /// the same images, so their models can be compared, or joined into an ensemble, on one validation split.
+    public var splitSeed: UInt64?
+    /// The seed the split is drawn with.
+    public var effectiveSplitSeed: UInt64 { splitSeed ?? seed }
 
     /// The architecture's own recipe.
     public init(architecture: Architecture, seed: UInt64) {
@@ -32,7 +37,8 @@ public struct TrainingSettings: Sendable {
          "augment": recipe.augment ? "\(recipe.augmentation)" : "off",
          "stroke_redraw": "\(recipe.strokeRedraw)", "styles": "\(recipe.styles)",
          "non_digits": architecture.classes > MNIST.classes ? "\(recipe.nonDigits)" : "off",
-         "validation_fraction": "\(validationFraction)", "seed": "\(seed)", "limit": limit.map(String.init) ?? "none"]
+         "validation_fraction": "\(validationFraction)", "seed": "\(seed)",
+         "split_seed": "\(effectiveSplitSeed)", "limit": limit.map(String.init) ?? "none"]
     }
 }
 
@@ -101,7 +107,8 @@ public final class Trainer {
         optimizer = Adam(parameters: network.parameters, learningRate: settings.recipe.learningRate,
                          weightDecay: settings.recipe.weightDecay)
         (trainIndices, validationIndices) = Self.split(count: min(data.count, settings.limit ?? data.count),
-                                                       fraction: settings.validationFraction, seed: settings.seed)
+                                                       fraction: settings.validationFraction,
+                                                       seed: settings.effectiveSplitSeed)
         guard trainIndices.count >= settings.recipe.batchSize else {
             throw TrainingError("only \(trainIndices.count) training images for batches of \(settings.recipe.batchSize)")
         }

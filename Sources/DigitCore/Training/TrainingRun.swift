@@ -34,7 +34,7 @@ public final class TrainingRun {
     /// - Parameter command: recorded in the model's metadata.
     /// - Parameter nonDigits: where non-digits come from when the architecture has the "not a digit" class.
     /// - Parameter start: a trained network whose weights a fresh run starts from (`Network.adoptWeights`),
-    ///   trained on the same split (same seed, validation fraction and limit), so that the validation images stay
+    ///   trained on the same split (same split seed, validation fraction and limit), so that the validation images stay
     ///   unseen; nil starts from random weights.
     public init(settings: TrainingSettings, training: LabeledImages, test: LabeledImages?, output: URL,
                 resume: Bool, command: String, nonDigits: NonDigits? = nil,
@@ -51,8 +51,10 @@ public final class TrainingRun {
             let network = Network(architecture: settings.architecture)
             network.initialize(seed: settings.seed)
             if let start {
-                for key in ["seed", "validation_fraction", "limit"] {
-                    let theirs = start.metadata["training." + key] ?? "none", ours = settings.description[key] ?? "none"
+                for key in ["split_seed", "validation_fraction", "limit"] {
+                    // Older models split with their seed and record no split seed.
+                    let recorded = start.metadata["training." + key] ?? (key == "split_seed" ? start.metadata["training.seed"] : nil)
+                    let theirs = recorded ?? "none", ours = settings.description[key] ?? "none"
                     guard theirs == ours else {
                         throw TrainingError("the starting model was trained with \(key) \(theirs), this run has \(ours): "
                                             + "its validation images would be trained on")

@@ -137,4 +137,35 @@ final class ModelFileTests: XCTestCase {
         mismatched.metadata[ModelFile.Key.classes] = "11"
         try assertRefused(mismatched, mentioning: "shape")
     }
+
+    func testAnEnsembleSurvivesTheRoundTripAndABadMemberCountIsRefused() throws {
+        let members = [trainedLookingNetwork(.bnnet.withNotADigitClass()), Network(architecture: .bnnet.withNotADigitClass())]
+        members[1].initialize(seed: 21)
+        let ensemble = try Network.joining(members)
+        ensemble.temperature = 0.75
+        let url = directory.appendingPathComponent("pair.safetensors")
+        try ModelFile.save(ensemble, to: url)
+        let (loaded, metadata) = try ModelFile.load(from: url)
+        XCTAssertEqual(metadata[ModelFile.Key.members], "2")
+        XCTAssertEqual(loaded.architecture, ensemble.architecture)
+        XCTAssertEqual(loaded.temperature, 0.75)
+        let images = randomTensor([2, MNIST.pixels], seed: 16).array.map(abs)
+        let expected = images.withUnsafeBufferPointer { ensemble.predict($0.baseAddress!, count: 2) }
+        XCTAssertEqual(images.withUnsafeBufferPointer { loaded.predict($0.baseAddress!, count: 2) }, expected)
+
+        let good = ModelFile.contents(of: ensemble)
+        for bad in ["0", "-1", "two", "17", "100000"] {
+            var file = good
+            file.metadata[ModelFile.Key.members] = bad
+            try assertRefused(file, mentioning: "members")
+        }
+        // Three members promised, two stored.
+        var short = good
+        short.metadata[ModelFile.Key.members] = "3"
+        try assertRefused(short, mentioning: "m3.conv1.weight")
+        // A single network's file read as a pair: its tensors are not named for members.
+        var single = ModelFile.contents(of: members[0])
+        single.metadata[ModelFile.Key.members] = "2"
+        try assertRefused(single, mentioning: "m1.conv1.weight")
+    }
 }

@@ -228,12 +228,23 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
+    static let tiny = Architecture(
+        name: "tiny", about: "test", layers: [
+            .conv(filters: 2, kernel: 3, padding: .same), .batchNorm, .relu, .maxPool(2),
+            .flatten, .dense(10)],
+        initializer: .he, recipe: Architecture.convnet.recipe, inputSide: 6)
+
     func testWholeNetworkGradients() {
-        let net = Network(architecture: Architecture(
-            name: "tiny", about: "test", layers: [
-                .conv(filters: 2, kernel: 3, padding: .same), .batchNorm, .relu, .maxPool(2),
-                .flatten, .dense(10)],
-            initializer: .he, recipe: Architecture.convnet.recipe, inputSide: 6))
+        checkWholeNetworkGradients(Self.tiny)
+    }
+
+    /// An ensemble's loss is on its members' averaged logits: each member's weights get their share.
+    func testEnsembleGradients() {
+        checkWholeNetworkGradients(Self.tiny.ensemble(of: 2))
+    }
+
+    func checkWholeNetworkGradients(_ architecture: Architecture, line: UInt = #line) {
+        let net = Network(architecture: architecture)
         net.initialize(seed: 25)
         let x = randomTensor([3, 1, 6, 6], seed: 26)
         let labels: [UInt8] = [1, 4, 8]
@@ -256,7 +267,7 @@ final class GradientCheckTests: XCTestCase {
                 p.value.data[i] = saved - step
                 let down = value()
                 p.value.data[i] = saved
-                XCTAssertEqual((up - down) / (2 * step), analytic[i], accuracy: 2e-3, "\(p.name)[\(i)]")
+                XCTAssertEqual((up - down) / (2 * step), analytic[i], accuracy: 2e-3, "\(p.name)[\(i)]", line: line)
             }
         }
     }
