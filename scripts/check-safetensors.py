@@ -19,7 +19,7 @@ def main(path):
         sys.exit(f"{path}: expected float32 tensors")
     for name, tensor in tensors.items():
         print(f"{name:28s} {str(list(tensor.shape)):18s} {tensor.dtype}")
-    keys = ("format", "version", "architecture", "parameters", "validation_accuracy", "test_accuracy")
+    keys = ("format", "version", "architecture", "members", "parameters", "validation_accuracy", "test_accuracy")
     print(json.dumps({k: metadata[k] for k in keys if k in metadata}))
 
 

@@ -53,7 +53,7 @@ extension Digits {
                     FileHandle.standardError.write(Data("digits: \(error); using the shipped model\n".utf8))
                 }
             }
-            var description = shippedNetwork.architecture.name
+            var description = shippedNetwork.architecture.title
             let metadata = personalMetadata ?? shippedMetadata
             if personalMetadata != nil {
                 description += ", personal (\(metadata[PersonalModel.Key.samples] ?? "?") samples)"

@@ -105,6 +105,9 @@ public struct Architecture: Sendable, Equatable {
                      inputSide: inputSide, members: count)
     }
 
+    /// The name as a person reads it: `bnnet`, or `2 x bnnet` for an ensemble.
+    public var title: String { members == 1 ? name : "\(members) x \(name)" }
+
     /// One member's recipe: the architecture each member of an ensemble was trained as.
     public var member: Architecture { ensemble(of: 1) }
 
