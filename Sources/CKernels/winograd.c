@@ -180,35 +180,58 @@ enum { vector_tiles = 15 };
 
 static inline __mmask16 first_lanes(size_t n) { return (__mmask16)(n >= 16 ? 0xFFFF : (1u << n) - 1); }
 
+/// B^T across padded row `r` of one input plane (`rows` x `width`, `pad` zeros before it): lane t of `a[k]` is
+/// tile t's k-th value (d0 - d2, d1 + d2, d2 - d1, d1 - d3 of the row's floats 2t .. 2t + 3). `load0` and `load1`
+/// mark the lanes of the row's first and second 16 floats that hold input rather than padding.
 __attribute__((target("avx512f")))
-static void input_vector(const float *restrict x, size_t samples, size_t channels, size_t height, size_t width,
-                         size_t pad, size_t tiles_h, size_t tiles_w, float *restrict v, float *restrict plane) {
-    const size_t padded_h = 2 * tiles_h + 2, padded_w = 2 * tiles_w + 2, tiles = samples * tiles_h * tiles_w;
-    const size_t stride = channels * tiles;
-    const __mmask16 lanes = first_lanes(tiles_w), load0 = first_lanes(padded_w);
-    const __mmask16 load1 = first_lanes(padded_w > 16 ? padded_w - 16 : 0);
+static inline void across_row(const float *src, size_t r, size_t pad, size_t rows, size_t width, __mmask16 load0,
+                              __mmask16 load1, __m512 a[4]) {
+    if (r < pad || r - pad >= rows) {
+        for (size_t k = 0; k < 4; k++) a[k] = _mm512_setzero_ps();
+        return;
+    }
     // Lane t of d_k is the row's float 2t + k (indices past 31 wrap; those lanes lie beyond the tiles).
     const __m512i at0 = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512i at1 = _mm512_add_epi32(at0, _mm512_set1_epi32(1));
     const __m512i at2 = _mm512_and_si512(_mm512_add_epi32(at0, _mm512_set1_epi32(2)), _mm512_set1_epi32(31));
     const __m512i at3 = _mm512_and_si512(_mm512_add_epi32(at0, _mm512_set1_epi32(3)), _mm512_set1_epi32(31));
+    // Lane j reads input column j - pad; masked-off lanes are never read, so nothing before the row is touched.
+    const float *line = src + (r - pad) * width - pad;
+    const __m512 lo = _mm512_maskz_loadu_ps(load0, line), hi = _mm512_maskz_loadu_ps(load1, line + 16);
+    const __m512 d0 = _mm512_permutex2var_ps(lo, at0, hi), d1 = _mm512_permutex2var_ps(lo, at1, hi);
+    const __m512 d2 = _mm512_permutex2var_ps(lo, at2, hi), d3 = _mm512_permutex2var_ps(lo, at3, hi);
+    a[0] = _mm512_sub_ps(d0, d2);
+    a[1] = _mm512_add_ps(d1, d2);
+    a[2] = _mm512_sub_ps(d2, d1);
+    a[3] = _mm512_sub_ps(d1, d3);
+}
+
+/// The input transform with rows read straight from the input (the padding comes from masked loads, so no padded
+/// copy of the plane is made), each row transformed across once: a tile row's last two rows are the next one's
+/// first two. The same operations in the same order as `input_transform`, so the same bits.
+__attribute__((target("avx512f")))
+static void input_vector(const float *restrict x, size_t samples, size_t channels, size_t height, size_t width,
+                         size_t pad, size_t tiles_h, size_t tiles_w, float *restrict v) {
+    const size_t padded_h = 2 * tiles_h + 2, padded_w = 2 * tiles_w + 2, tiles = samples * tiles_h * tiles_w;
+    const size_t stride = channels * tiles;
+    const size_t rows = height < padded_h - pad ? height : padded_h - pad;
+    const size_t columns = width < padded_w - pad ? width : padded_w - pad;
+    const uint32_t inside = (uint32_t)((((uint64_t)1 << columns) - 1) << pad);  // padded_w <= 32 lanes
+    const __mmask16 load0 = (__mmask16)(inside & 0xFFFF), load1 = (__mmask16)(inside >> 16);
+    const __mmask16 lanes = first_lanes(tiles_w);
     for (size_t n = 0; n < samples; n++) {
         for (size_t c = 0; c < channels; c++) {
-            pad_plane(x + (n * channels + c) * height * width, height, width, pad, padded_h, padded_w, plane);
+            const float *src = x + (n * channels + c) * height * width;
+            __m512 a[4][4];
+            across_row(src, 0, pad, rows, width, load0, load1, a[2]);
+            across_row(src, 1, pad, rows, width, load0, load1, a[3]);
             for (size_t s = 0; s < tiles_h; s++) {
-                __m512 a[4][4];
-                for (size_t r = 0; r < 4; r++) {
-                    const float *line = plane + (2 * s + r) * padded_w;
-                    const __m512 lo = _mm512_maskz_loadu_ps(load0, line), hi = _mm512_maskz_loadu_ps(load1, line + 16);
-                    const __m512 d0 = _mm512_permutex2var_ps(lo, at0, hi), d1 = _mm512_permutex2var_ps(lo, at1, hi);
-                    const __m512 d2 = _mm512_permutex2var_ps(lo, at2, hi), d3 = _mm512_permutex2var_ps(lo, at3, hi);
-                    a[r][0] = _mm512_sub_ps(d0, d2);
-                    a[r][1] = _mm512_add_ps(d1, d2);
-                    a[r][2] = _mm512_sub_ps(d2, d1);
-                    a[r][3] = _mm512_sub_ps(d1, d3);
-                }
+                memcpy(a[0], a[2], sizeof a[0]);
+                memcpy(a[1], a[3], sizeof a[1]);
+                across_row(src, 2 * s + 2, pad, rows, width, load0, load1, a[2]);
+                across_row(src, 2 * s + 3, pad, rows, width, load0, load1, a[3]);
                 float *out = v + c * tiles + (n * tiles_h + s) * tiles_w;
-                for (size_t j = 0; j < 4; j++) {
+                for (size_t j = 0; j < 4; j++) {  // then down
                     _mm512_mask_storeu_ps(out + j * stride, lanes, _mm512_sub_ps(a[0][j], a[2][j]));
                     _mm512_mask_storeu_ps(out + (4 + j) * stride, lanes, _mm512_add_ps(a[1][j], a[2][j]));
                     _mm512_mask_storeu_ps(out + (8 + j) * stride, lanes, _mm512_sub_ps(a[2][j], a[1][j]));
@@ -487,7 +510,7 @@ void digits_winograd_input(const float *x, size_t samples, size_t channels, size
     const digits_path path = digits_kernel_path();
 #if DIGITS_WINOGRAD_AVX512
     if (path == digits_path_avx512 && tiles_w <= vector_tiles) {
-        input_vector(x, samples, channels, height, width, pad, tiles_h, tiles_w, v, scratch);
+        input_vector(x, samples, channels, height, width, pad, tiles_h, tiles_w, v);
         return;
     }
 #endif

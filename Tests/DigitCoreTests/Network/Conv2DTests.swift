@@ -149,7 +149,7 @@ final class Conv2DTests: XCTestCase {
     }
 
     /// Winograd's forward pass against im2col, one sample at a time: odd and even output sizes (ragged tiles), both
-    /// paddings, rows of tiles too wide for one vector, groups that leave a remainder, with and without a fused
+    /// paddings, rows of tiles too wide for one vector, more rows of tiles than a row has lanes, groups that leave a remainder, with and without a fused
     /// pooling; the backward pass, which stays on im2col, then sees the same outputs.
     func testWinogradMatchesIm2col() {
         let shapes = [
@@ -158,6 +158,7 @@ final class Conv2DTests: XCTestCase {
             Shape(channels: 3, height: 6, width: 5, filters: 4, kernel: 3, padding: .valid),
             Shape(channels: 4, height: 28, width: 28, filters: 5, kernel: 3, padding: .valid),
             Shape(channels: 2, height: 9, width: 36, filters: 3, kernel: 3, padding: .same),
+            Shape(channels: 2, height: 40, width: 8, filters: 3, kernel: 3, padding: .same),
         ]
         var byPath: [String: [Pass]] = [:]
         onEveryKernelPath { path in
