@@ -52,6 +52,16 @@ final class ModelFileTests: XCTestCase {
         }
     }
 
+    /// `file` with metadata `key` set to each of `values` in turn is refused, in one line naming the fault.
+    func assertRefused(_ file: SafeTensorsFile, with key: String, setTo values: [String], mentioning phrase: String,
+                       line: UInt = #line) throws {
+        for value in values {
+            var changed = file
+            changed.metadata[key] = value
+            try assertRefused(changed, mentioning: phrase, line: line)
+        }
+    }
+
     func testRefusesWrongShapesMissingAndExtraTensors() throws {
         let good = ModelFile.contents(of: trainedLookingNetwork(.convnet))
         var reshaped = good
@@ -124,14 +134,8 @@ final class ModelFileTests: XCTestCase {
 
     func testRefusesABadTemperatureOrClassCount() throws {
         let good = ModelFile.contents(of: trainedLookingNetwork(.convnet))
-        for bad in ["0", "-2", "warm", "nan"] {
-            var file = good
-            file.metadata[ModelFile.Key.temperature] = bad
-            try assertRefused(file, mentioning: "temperature")
-        }
-        var twelve = good
-        twelve.metadata[ModelFile.Key.classes] = "12"
-        try assertRefused(twelve, mentioning: "12 classes")
+        try assertRefused(good, with: ModelFile.Key.temperature, setTo: ["0", "-2", "warm", "nan"], mentioning: "temperature")
+        try assertRefused(good, with: ModelFile.Key.classes, setTo: ["12"], mentioning: "12 classes")
         // Eleven classes promised, ten stored: the last layer's shape gives it away.
         var mismatched = good
         mismatched.metadata[ModelFile.Key.classes] = "11"
@@ -154,15 +158,9 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(images.withUnsafeBufferPointer { loaded.predict($0.baseAddress!, count: 2) }, expected)
 
         let good = ModelFile.contents(of: ensemble)
-        for bad in ["0", "-1", "two", "17", "100000"] {
-            var file = good
-            file.metadata[ModelFile.Key.members] = bad
-            try assertRefused(file, mentioning: "members")
-        }
+        try assertRefused(good, with: ModelFile.Key.members, setTo: ["0", "-1", "two", "17", "100000"], mentioning: "members")
         // Three members promised, two stored.
-        var short = good
-        short.metadata[ModelFile.Key.members] = "3"
-        try assertRefused(short, mentioning: "m3.conv1.weight")
+        try assertRefused(good, with: ModelFile.Key.members, setTo: ["3"], mentioning: "m3.conv1.weight")
         // A single network's file read as a pair: its tensors are not named for members.
         var single = ModelFile.contents(of: members[0])
         single.metadata[ModelFile.Key.members] = "2"
