@@ -117,10 +117,24 @@ public final class Network {
     }
 
     /// Runs every stage; returns the logits `[N, K]` (an ensemble's averaged over its members).
+    ///
+    /// An ensemble answering runs its members side by side, one per worker: each member's layers are its own, so
+    /// they share nothing but the input, which they only read. (A member's layers still split a large batch among
+    /// the workers.) In training the members run in turn, each with all the workers.
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         guard stages.count > 1 else { return Self.forward(input, through: stages[0], mode: mode) }
-        for (index, member) in stages.enumerated() {
-            let logits = Self.forward(input, through: member, mode: mode)
+        var outputs = [Tensor?](repeating: nil, count: stages.count)
+        if mode == .inference {
+            outputs.withUnsafeMutableBufferPointer { outputs in
+                _ = Parallel.forSlices(stages.count) { members, _ in
+                    for member in members { outputs[member] = Self.forward(input, through: stages[member], mode: mode) }
+                }
+            }
+        } else {
+            for member in stages.indices { outputs[member] = Self.forward(input, through: stages[member], mode: mode) }
+        }
+        for (index, output) in outputs.enumerated() {
+            let logits = output!
             if index == 0 {
                 meanLogits.reshape(logits.shape)
                 meanLogits.copy(from: logits)
