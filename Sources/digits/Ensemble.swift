@@ -39,6 +39,13 @@ extension Digits {
                 let (network, metadata) = try ModelFile.load(from: URL(fileURLWithPath: path))
                 return (path: path, network: network, metadata: metadata)
             }
+            // Whether the members fit together is known before the training images are read.
+            let ensemble: Network
+            do {
+                ensemble = try Network.joining(loaded.map(\.network))
+            } catch {
+                throw Failure("cannot join these models: \(error)")
+            }
             let training = try LabeledImages.load(.train, from: URL(fileURLWithPath: data))
             let splits = try loaded.map { try RecordedSplit.validationIndices(of: $0.metadata, trainingCount: training.count) }
             if let other = splits.indices.first(where: { splits[$0] != splits[0] }) {
@@ -46,12 +53,6 @@ extension Digits {
             }
             let validation = splits[0]
             guard !validation.isEmpty else { throw Failure("\(data): the validation split holds no images") }
-            let ensemble: Network
-            do {
-                ensemble = try Network.joining(loaded.map(\.network))
-            } catch {
-                throw Failure("cannot join these models: \(error)")
-            }
             let temperature = TemperatureFit.fit(ensemble, on: training, indices: validation)
             let validationAccuracy = Evaluation.run(ensemble, on: training, indices: validation).accuracy
             let test = try? LabeledImages.load(.test, from: URL(fileURLWithPath: data))

@@ -132,6 +132,17 @@ final class CLITests: XCTestCase {
             XCTAssertTrue(message.contains("m3.safetensors held out other validation images"), message)
             XCTAssertTrue(message.contains("--split-seed"), message)
         }
+
+        // Members that cannot be joined are refused before any data is read: this folder holds none.
+        let bnnet = Network(architecture: .bnnet)
+        let odd = scratch.appendingPathComponent("bnnet.safetensors")
+        try ModelFile.save(bnnet, to: odd)
+        let unfit = try XCTUnwrap(Digits.parseAsRoot(["ensemble", "--data", scratch.appendingPathComponent("none").path,
+                                                     "--output", output, one, odd.path]) as? Digits.Ensemble)
+        XCTAssertThrowsError(try unfit.run()) { error in
+            let message = Digits.message(for: error)
+            XCTAssertTrue(message.contains("cannot join these models: member 2 is a bnnet"), message)
+        }
     }
 
     func testEveryCommandHasHelpWithExamples() {
