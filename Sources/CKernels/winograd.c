@@ -225,7 +225,15 @@ static void input_vector(const float *restrict x, size_t samples, size_t channel
             __m512 a[4][4];
             across_row(src, 0, pad, rows, width, load0, load1, a[2]);
             across_row(src, 1, pad, rows, width, load0, load1, a[3]);
+            // The next plane, a little of it per tile row, so its rows are in cache when it is read.
+            const float *next = src + height * width;
+            const size_t plane_bytes = sizeof(float) * height * width, share = (plane_bytes + tiles_h - 1) / tiles_h;
             for (size_t s = 0; s < tiles_h; s++) {
+                if (n + 1 < samples || c + 1 < channels) {
+                    for (size_t b = s * share; b < (s + 1) * share && b < plane_bytes; b += 64) {
+                        _mm_prefetch((const char *)next + b, _MM_HINT_T0);
+                    }
+                }
                 memcpy(a[0], a[2], sizeof a[0]);
                 memcpy(a[1], a[3], sizeof a[1]);
                 across_row(src, 2 * s + 2, pad, rows, width, load0, load1, a[2]);
