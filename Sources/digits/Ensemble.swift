@@ -77,11 +77,7 @@ extension Digits {
         /// training time of them all.
         private func metadata(of members: [[String: String]]) -> [String: String] {
             var result: [String: String] = [:]
-            for key in ["training.split_seed", "training.validation_fraction", "training.limit"] {
-                result[key] = members[0][key]
-            }
-            // Older members recorded only the seed they split with.
-            if result["training.split_seed"] == nil { result["training.split_seed"] = members[0]["training.seed"] }
+            for (key, value) in TrainingSettings.recordedSplit(in: members[0]) { result["training." + key] = value }
             var seconds = 0.0
             for (index, member) in members.enumerated() {
                 for (key, value) in member where key.hasPrefix("training.") || key == ModelFile.Key.command

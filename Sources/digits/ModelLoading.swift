@@ -79,12 +79,12 @@ enum ShippedFiles {
 /// images it never learned from, for calibrating it or choosing between models without the test set.
 enum RecordedSplit {
     static func validationIndices(of metadata: [String: String], trainingCount: Int) throws -> [Int] {
-        // Models from before the split had a seed of its own split with their training seed.
-        guard let seed = (metadata["training.split_seed"] ?? metadata["training.seed"]).flatMap(UInt64.init),
-              let fraction = metadata["training.validation_fraction"].flatMap(Float.init) else {
+        let split = TrainingSettings.recordedSplit(in: metadata)
+        guard let seed = split["split_seed"].flatMap(UInt64.init),
+              let fraction = split["validation_fraction"].flatMap(Float.init) else {
             throw Failure("the model does not record the validation split it was trained with")
         }
-        let limit = metadata["training.limit"].flatMap(Int.init) ?? trainingCount
+        let limit = split["limit"].flatMap(Int.init) ?? trainingCount
         return Trainer.split(count: min(limit, trainingCount), fraction: fraction, seed: seed).validation
     }
 }

@@ -51,8 +51,8 @@ public struct Evaluation: Sendable {
 
     /// How many readings a status rule with another digit threshold would answer as digits, and how many of
     /// those it would get right (the risk-coverage trade of selective prediction): the readings whose likeliest
-    /// digit reaches `threshold` and outweighs "not a digit". For choosing `ReadingStatus.confidentAbove` on a
-    /// validation split.
+    /// digit reaches `threshold`, as `ReadingStatus` answers a digit. For choosing `ReadingStatus.confidentAbove`
+    /// on a validation split.
     public func digitAnswers(atThreshold threshold: Float) -> (answered: Int, right: Int) {
         var answered = 0, right = 0
         for (reading, label) in zip(readings, labels) where reading.confidence >= threshold {

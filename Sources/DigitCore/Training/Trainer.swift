@@ -42,6 +42,20 @@ public struct TrainingSettings: Sendable {
     }
 }
 
+extension TrainingSettings {
+    /// The settings that decide which images are held out for validation (keys of `description`).
+    public static let splitKeys = ["split_seed", "validation_fraction", "limit"]
+
+    /// What a model's metadata (its `training.` keys) records of the split it was trained beside, by `splitKeys`.
+    /// A model from before the split had a seed of its own records none, and split with its training seed.
+    public static func recordedSplit(in metadata: [String: String]) -> [String: String] {
+        var split: [String: String] = [:]
+        for key in splitKeys { split[key] = metadata["training." + key] }
+        if split["split_seed"] == nil { split["split_seed"] = metadata["training.seed"] }
+        return split
+    }
+}
+
 /// Where a run stands: enough to resume it exactly.
 public struct TrainingPosition: Sendable, Equatable, Codable {
     public var epoch = 0

@@ -51,10 +51,9 @@ public final class TrainingRun {
             let network = Network(architecture: settings.architecture)
             network.initialize(seed: settings.seed)
             if let start {
-                for key in ["split_seed", "validation_fraction", "limit"] {
-                    // Older models split with their seed and record no split seed.
-                    let recorded = start.metadata["training." + key] ?? (key == "split_seed" ? start.metadata["training.seed"] : nil)
-                    let theirs = recorded ?? "none", ours = settings.description[key] ?? "none"
+                let recorded = TrainingSettings.recordedSplit(in: start.metadata)
+                for key in TrainingSettings.splitKeys {
+                    let theirs = recorded[key] ?? "none", ours = settings.description[key] ?? "none"
                     guard theirs == ours else {
                         throw TrainingError("the starting model was trained with \(key) \(theirs), this run has \(ours): "
                                             + "its validation images would be trained on")

@@ -104,6 +104,17 @@ final class TrainingRunTests: XCTestCase {
         assertFails(try TrainingRun(settings: settings(), training: data(), test: nil, output: output, resume: false,
                                     command: "test", start: (base, otherMetadata)),
                     mentioning: ["seed 6", "validation images"])
+        // Another seed on the same split is fine, and so is an older model that records only the seed it split with.
+        var sameSplit = settings()
+        sameSplit.seed = 6
+        sameSplit.splitSeed = settings().seed
+        var older = settings().description.reduce(into: [String: String]()) { $0["training." + $1.key] = $1.value }
+        older["training.split_seed"] = nil
+        for starting in [sameSplit.description.reduce(into: [String: String]()) { $0["training." + $1.key] = $1.value },
+                         older] {
+            XCTAssertNoThrow(try TrainingRun(settings: settings(), training: data(), test: nil, output: output,
+                                             resume: false, command: "test", start: (base, starting)))
+        }
         let metadata = settings().description.reduce(into: [String: String]()) { $0["training." + $1.key] = $1.value }
         assertFails(try TrainingRun(settings: settings(), training: data(), test: nil, output: output, resume: false,
                                     command: "test", start: (Network(architecture: .bnnet), metadata)),
