@@ -40,7 +40,8 @@ final class CLITests: XCTestCase {
             ["eval", "--data", "d", "--non-digits", "n"], ["eval", "--data", "d", "--split", "tuning"],
             ["eval", "--non-digits", "n", "--split", "validation"], ["eval", "--split", "sideways", "--data", "d"],
             ["train", "--non-digits"], ["train", "--split-seed", "-1"], ["ensemble", "--output", "o", "a"],
-            ["ensemble", "--output", "o", "a", "a"], ["ensemble", "a", "b"],
+            ["ensemble", "--output", "o", "a", "a"], ["ensemble", "a", "b"], ["fit-segmentation", "--rounds", "0"],
+            ["fit-segmentation", "--count", "0"], ["fit-segmentation", "--held-out", "-5"],
         ]
         for arguments in silly {
             XCTAssertThrowsError(try Digits.parseAsRoot(arguments), "\(arguments)") { error in

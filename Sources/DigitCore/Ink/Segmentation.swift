@@ -15,7 +15,7 @@ public struct DigitSegmenter: Sendable {
     public static let speckMassFraction: Float = 0.05
     /// Whether ink that forms a single group may still be cut into touching digits. On: a two-digit number whose
     /// digits touch is one group, and is read as two digits when the split beats the whole by
-    /// `TouchingDigits.aloneCost` per digit (on `scripts/bench-numbers.py --set train --lengths 2-2 --seed 22`,
+    /// `TouchingDigits.Feature.alone` per digit (on `scripts/bench-numbers.py --set train --lengths 2-2 --seed 22`,
     /// 95.8% of two-digit numbers read exactly instead of 87.4%), while single training digits scaled 3-5x read
     /// as before (seeds 21 and 23, lengths 1-1).
     public static let splitsLoneGroup = true
@@ -36,13 +36,17 @@ public struct DigitSegmenter: Sendable {
     /// of the tallest height.
     public static let partialReach: Float = 0.5
 
-    /// Scores candidate splits of touching digits.
+    /// Scores candidate splits of touching digits...
     let classifier: any DigitClassifying
+    /// ...with these weights.
+    public let weights: TouchingDigits.Weights
 
     /// The splits of the last reading's groups, for the next reading to reuse.
     private let memo = SplitMemo()
 
-    public init(classifier: any DigitClassifying) { self.classifier = classifier }
+    public init(classifier: any DigitClassifying, weights: TouchingDigits.Weights = .fitted) {
+        (self.classifier, self.weights) = (classifier, weights)
+    }
 
     /// The digits of a drawing, left to right. Strokes are grouped, never cut into, unless one group is too
     /// wide to be one digit. With a single digit the region is the whole canvas as `InkCanvas` renders it,
@@ -67,17 +71,23 @@ public struct DigitSegmenter: Sendable {
     /// Groups the pieces, drops specks, splits groups of touching digits, and orders the digits by position.
     /// Ink that forms one group is read whole, however small, as it always was.
     func regions(of pieces: [InkPatch], whole: () -> InkPatch) -> [InkPatch] {
-        // Dust (a photo's noise can leave thousands of one-pixel blobs) is dropped before the pairwise grouping.
-        let heaviest = pieces.map(\.mass).max() ?? 0
-        let pieces = pieces.filter { $0.mass >= Self.dustMassFraction * heaviest }
-        let grouped = Self.attachingPartials(Self.groups(of: pieces))
-        let groups = grouped.count == 1 ? grouped : Self.droppingSpecks(grouped)
+        let groups = Self.digitGroups(of: pieces)
         guard groups.count > 1 || Self.splitsLoneGroup else { return groups.isEmpty ? [] : [whole()] }
-        let splitter = TouchingDigits(classifier: classifier, isAlone: groups.count == 1)
+        let splitter = TouchingDigits(classifier: classifier, isAlone: groups.count == 1, weights: weights)
         let digits = memo.splits(of: groups, isAlone: groups.count == 1, model: classifier.answeringModel,
                                  by: splitter.split)
         if digits.count == 1 && groups.count == 1 { return [whole()] }
         return digits.map(InkPatch.union).sorted { $0.centreX < $1.centreX }
+    }
+
+    /// The groups of pieces that may each be one digit or several touching ones, before any is split: dust
+    /// (a photo's noise can leave thousands of one-pixel blobs) dropped before the pairwise grouping, partial
+    /// groups joined to their digits, and specks dropped unless the ink is one group.
+    static func digitGroups(of pieces: [InkPatch]) -> [[InkPatch]] {
+        let heaviest = pieces.map(\.mass).max() ?? 0
+        let pieces = pieces.filter { $0.mass >= Self.dustMassFraction * heaviest }
+        let grouped = Self.attachingPartials(Self.groups(of: pieces))
+        return grouped.count == 1 ? grouped : Self.droppingSpecks(grouped)
     }
 
     /// Pieces joined transitively whenever two overlap enough horizontally (`overlapToJoin`).

@@ -10,53 +10,35 @@ import Foundation
 /// A group of width w and height h is a candidate when w / h >= `minimumAspect`. Its cuts
 /// c_0 (left edge) < c_1 < ... < c_K (right edge) are top-to-bottom seams, each right of the one before in every
 /// row. The ink between cuts c_i and c_j, read as one digit of width w_d, height h_d and ink m_d, with the
-/// classifier's two likeliest digits p1 >= p2, scores
-///   log p1 + `marginWeight` * log(p1 / p2) - `widthCost` * w_d / h + `heightReward` * h_d / h
-///   - `shortPenalty` * max(0, `fullHeight` - h_d / h) - `widePenalty` * max(0, w_d / h_d - `typicalAspect`)
-///   + `inkReward` * m_d / (stroke width * h_d) - `digitCost`,
-/// less `aloneCost` when the group is all the ink there is and the digit is not the whole group. Each cut
-/// between two digits costs `crossingCost` per stroke width of ink it severs (`Seam.severed`). The best reading
-/// is the path through the cuts maximising the sum: best(j) = max over i < j of best(i) + score(i, j) - cost(c_i).
-///
-/// The weights were fitted to the whole reading, not to single digits: a structured perceptron (averaged) over
-/// the candidate digits of numbers composed from MNIST's training digits (`scripts/bench-numbers.py --set train`,
-/// seeds 7 and 13 with lengths 2-6, seed 22 with two digits, seed 21 with one), with each weight here divided by
-/// the one the perceptron gave log p1; seed 11 was held out to check them. Never the test digits.
-struct TouchingDigits {
+/// classifier's two likeliest digits p1 >= p2, scores a weighted sum of its `Feature`s (`Weights`):
+///   log p1 + margin * log(p1 / p2) - width * w_d / h + height * h_d / h
+///   - short * max(0, `fullHeight` - h_d / h) - wide * max(0, w_d / h_d - `typicalAspect`)
+///   + ink * m_d / (stroke width * h_d) - digit,
+/// less `crossing` per stroke width of ink severed by the cut c_i it starts at (`Seam.severed`; none at the left
+/// edge), and less `alone` when the group is all the ink there is and the digit is not the whole group. The best
+/// reading is the path through the cuts maximising the sum: best(j) = max over i < j of best(i) + score(i, j).
+public struct TouchingDigits: Sendable {
     /// Groups narrower than this (width over height) are one digit. Lower than a digit's usual width, so that
     /// two touching 1s, or a 1 against a 4, are tried too (0.35 read the same on the training numbers).
     static let minimumAspect: Float = 0.45
-    /// How much the classifier's margin over its runner-up counts beside its confidence.
-    static let marginWeight: Float = 0.24
-    /// Cost per unit of a digit's width over the group's height, and reward per unit of its height over it.
-    static let widthCost: Float = 0.6
-    static let heightReward: Float = 0.44
-    /// Penalty per unit a digit falls short of `fullHeight` of the group's height: the digits of a number are
-    /// about as tall as each other, while the pieces of one digit seldom are.
+    /// Above this fraction of the group's height a digit is tall enough: the digits of a number are about as tall
+    /// as each other, while the pieces of one digit seldom are (`Feature.short`).
     static let fullHeight: Float = 0.75
-    static let shortPenalty: Float = 0.93
-    /// The width over height beyond which a digit is penalised, and by how much per unit.
+    /// The width over height beyond which a digit is wide (`Feature.wide`).
     static let typicalAspect: Float = 0.8
-    static let widePenalty: Float = 1.48
-    /// Reward per unit of ink over stroke width times height: a stroke cut off a digit is thin ink.
-    static let inkReward: Float = 0.26
-    /// What every digit costs, so that more digits must earn their place.
-    static let digitCost: Float = 0.9
-    /// What a cut between two digits costs per stroke width of ink it severs: touching digits meet at a point,
-    /// while a cut through one digit severs its strokes.
-    static let crossingCost: Float = 0.89
-    /// Extra cost per digit of a split when the group is all the ink (see `DigitSegmenter.splitsLoneGroup`): a
-    /// lone group is likelier one digit. The smallest of those tried (0.17, 0.28, 0.34, 0.45) with which 3,000
-    /// single training digits (seeds 21 and 23, lengths 1-1) read exactly as often as when lone groups stayed whole.
-    static let aloneCost: Float = 0.4
-    /// Each digit is at least this fraction of the group's height wide (a 1 is narrow, but not thinner)...
-    static let minimumPartAspect: Float = 0.15
+    /// Each digit is at least this fraction of the group's height wide: a 1 written straight is about a stroke
+    /// wide (0.15 left such a 1 beside a 7 or a 9 no candidate of its own; 0.05 with the lower `minimumPartInk`
+    /// read 0.6% more of `digits fit-segmentation`'s held-out numbers, single digits the same)...
+    static let minimumPartAspect: Float = 0.05
     /// ...at most this wide, unless it is the whole group...
     static let maximumPartAspect: Float = 1.3
     /// ...at least this fraction of the group's height tall...
     static let minimumPartHeight: Float = 0.4
-    /// ...and holds at least this many stroke widths times the group's height of ink (a 1 holds about one).
-    static let minimumPartInk: Float = 0.5
+    /// ...and holds at least this many stroke widths times the group's height of ink (a 1 holds about one, a
+    /// thin 1 beside bold digits less).
+    static let minimumPartInk: Float = 0.3
+    /// A seam stays at least this fraction of the group's height from both its sides.
+    static let seamMargin: Float = 0.15
     /// Seams start every `seedSpacing` of the height across the group; of those, up to `cutsPerAspect` per unit
     /// of the group's width over height are kept, fewest severed ink first, no two within `cutSpacing` of the
     /// height. A seam may wander `seamReach` of the height either side of its start and jump up to `seamJump` of
@@ -72,9 +54,129 @@ struct TouchingDigits {
     /// `cutSpacing` apart, a group costs at most about `maximumCuts` * 16 classifier calls, in one batch.
     static let maximumCuts = 24
 
+    /// What each feature of a candidate digit counts for. Only their ratios matter to which reading wins, so
+    /// `confidence` is 1 and the rest are in units of the classifier's log-probability.
+    ///
+    /// `fitted` came from `digits fit-segmentation` (`SegmentationFit`): an averaged structured perceptron over
+    /// the candidate digits of numbers composed from the shipped model's validation digits, which it never
+    /// trained on; never the test digits.
+    public struct Weights: Sendable, Hashable {
+        public var values: [Float]
+
+        public init(_ values: [Float]) {
+            precondition(values.count == Feature.allCases.count, "one weight per feature")
+            self.values = values
+        }
+
+        public subscript(feature: Feature) -> Float {
+            get { values[feature.rawValue] }
+            set { values[feature.rawValue] = newValue }
+        }
+
+        /// The weights that read composed numbers best (see the type's documentation).
+        public static let fitted = Weights([1, 0.24, -0.6, 0.44, -5.21, -1.48, 0.309, -0.9, -0.89, -0.4])
+
+        /// The same reading, scaled so that `confidence` counts 1; nil when it does not count positively.
+        public func normalized() -> Weights? {
+            let scale = self[.confidence]
+            guard scale > 0, scale.isFinite else { return nil }
+            return Weights(values.map { $0 / scale })
+        }
+    }
+
+    /// What a candidate digit is scored on, each a number the weights multiply.
+    public enum Feature: Int, CaseIterable, Sendable {
+        /// log p1, over the digits (and "not a digit" for the whole group).
+        case confidence
+        /// log(p1 / p2): a clear winner over its runner-up.
+        case margin
+        /// The digit's width over the group's height.
+        case width
+        /// The digit's height over the group's height.
+        case height
+        /// How far its height falls short of `fullHeight` of the group's.
+        case short
+        /// How far its width over height exceeds `typicalAspect`.
+        case wide
+        /// Its ink over stroke width times its height: a stroke cut off a digit is thin ink.
+        case ink
+        /// 1 for every digit, so that more digits must earn their place.
+        case digit
+        /// Stroke widths of ink severed by the cut the digit starts at: touching digits meet at a point, while a
+        /// cut through one digit severs its strokes.
+        case crossing
+        /// 1 for a part of a group that is all the ink there is: a lone group is likelier one digit.
+        case alone
+    }
+
+    /// A group's candidate readings: its cuts, and every run of slices between two of them that may be a digit,
+    /// with its features.
+    struct Lattice: Sendable {
+        /// The digit between cuts i and j: its features (`Feature`), and the class the classifier finds likeliest
+        /// (`MNIST.classes` for "not a digit", which only the whole group may be).
+        struct Span: Sendable {
+            let i: Int, j: Int
+            let features: [Float]
+            let label: Int
+        }
+        /// The cuts, the group's edges included.
+        var cuts: [Cut]
+        var spans: [Span]
+        /// Each span's ink.
+        var patches: [InkPatch]
+
+        /// The candidates and their features alone, without the ink, for a fit to hold many.
+        var weighed: Lattice { Lattice(cuts: cuts.map { Cut(columns: [], crossed: $0.crossed) }, spans: spans,
+                                       patches: []) }
+
+        /// The spans of the best-scoring path from the left edge to the right edge, left to right; empty when no
+        /// path reaches it.
+        func bestPath(_ weights: Weights) -> [Int] {
+            var best = [(score: Float, from: Int, span: Int)](repeating: (-.infinity, -1, -1), count: cuts.count)
+            best[0] = (0, -1, -1)
+            for (k, span) in spans.enumerated().sorted(by: { $0.element.j < $1.element.j })
+            where best[span.i].score > -.infinity {
+                var score = best[span.i].score
+                for (weight, value) in zip(weights.values, span.features) { score += weight * value }
+                if score > best[span.j].score { best[span.j] = (score, span.i, k) }
+            }
+            var path: [Int] = [], at = cuts.count - 1
+            while at > 0, best[at].span >= 0 {
+                path.append(best[at].span)
+                at = best[at].from
+            }
+            return at == 0 ? path.reversed() : []
+        }
+
+        /// The best-scoring path whose spans read `labels` in order; nil when no path does.
+        func bestPath(_ weights: Weights, reading labels: [Int]) -> [Int]? {
+            // best[k][c]: the best path from the left edge to cut c that has read labels[0..<k].
+            var best = [[(score: Float, from: Int, span: Int)]](
+                repeating: .init(repeating: (-.infinity, -1, -1), count: cuts.count), count: labels.count + 1)
+            best[0][0] = (0, -1, -1)
+            for (n, span) in spans.enumerated().sorted(by: { $0.element.j < $1.element.j }) {
+                var score: Float = 0
+                for (weight, value) in zip(weights.values, span.features) { score += weight * value }
+                for k in labels.indices where labels[k] == span.label && best[k][span.i].score > -.infinity {
+                    if best[k][span.i].score + score > best[k + 1][span.j].score {
+                        best[k + 1][span.j] = (best[k][span.i].score + score, span.i, n)
+                    }
+                }
+            }
+            guard best[labels.count][cuts.count - 1].score > -.infinity else { return nil }
+            var path: [Int] = [], at = cuts.count - 1
+            for k in stride(from: labels.count, to: 0, by: -1) {
+                path.append(best[k][at].span)
+                at = best[k][at].from
+            }
+            return path.reversed()
+        }
+    }
+
     let classifier: any DigitClassifying
     /// Whether this group is all the ink there is.
     let isAlone: Bool
+    var weights: Weights = .fitted
 
     /// A top-to-bottom cut: per row of the group, the source column where the right-hand side begins, and
     /// the ink it severs.
@@ -86,10 +188,18 @@ struct TouchingDigits {
 
     /// The group's digits, left to right, each as its pieces.
     func split(_ group: [InkPatch]) -> [[InkPatch]] {
+        guard let lattice = lattice(group) else { return [group] }
+        let path = lattice.bestPath(weights)
+        return path.count > 1 ? path.map { [lattice.patches[$0]] } : [group]
+    }
+
+    /// The group's candidate digits, each read by the classifier (all in one batch); nil when the group is
+    /// too narrow to hold two digits or has nowhere to cut.
+    func lattice(_ group: [InkPatch]) -> Lattice? {
         let whole = InkPatch.union(group)
-        guard whole.aspect >= Self.minimumAspect else { return [group] }
+        guard whole.aspect >= Self.minimumAspect else { return nil }
         let cuts = self.cuts(whole)
-        guard cuts.count > 2 else { return [group] }
+        guard cuts.count > 2 else { return nil }
         let height = Float(whole.height), strokeWidth = Self.strokeWidth(whole)
 
         // Every run of slices that may be a digit, then all of them through the classifier at once.
@@ -109,41 +219,38 @@ struct TouchingDigits {
             }
         }
         let probabilities = classifier.uncalibratedProbabilities(forBatch: images)
-
-        // best[j]: the best reading of the ink left of cut j, as its score, the cut it came from and its last span.
-        var best = [(score: Float, from: Int, span: Int)](repeating: (-.infinity, -1, -1), count: cuts.count)
-        best[0] = (0, -1, -1)
-        for (k, span) in spans.enumerated().sorted(by: { $0.element.j < $1.element.j })
-        where best[span.i].score > -.infinity {
+        return Lattice(cuts: cuts, spans: zip(spans, probabilities).map { span, probabilities in
             let isWhole = span.i == 0 && span.j == cuts.count - 1
-            var score = best[span.i].score
-                + Self.score(span.patch, probabilities: probabilities[k], height: height, strokeWidth: strokeWidth,
-                             mayBeNonDigit: isWhole)
-            if span.i > 0 { score -= Self.crossingCost * cuts[span.i].crossed / strokeWidth }
-            if isAlone && !isWhole { score -= Self.aloneCost }
-            if score > best[span.j].score { best[span.j] = (score, span.i, k) }
-        }
-        var digits: [[InkPatch]] = [], at = cuts.count - 1
-        while at > 0, best[at].span >= 0 {
-            digits.append([spans[best[at].span].patch])
-            at = best[at].from
-        }
-        return at == 0 && digits.count > 1 ? digits.reversed() : [group]
+            var features = Self.features(span.patch, probabilities: probabilities, height: height,
+                                         strokeWidth: strokeWidth, mayBeNonDigit: isWhole)
+            features[Feature.crossing.rawValue] = cuts[span.i].crossed / strokeWidth
+            features[Feature.alone.rawValue] = isAlone && !isWhole ? 1 : 0
+            let classes = isWhole ? probabilities.count : MNIST.classes
+            let label = probabilities.prefix(classes).indices.max { probabilities[$0] < probabilities[$1] } ?? 0
+            return Lattice.Span(i: span.i, j: span.j, features: features, label: label)
+        }, patches: spans.map(\.patch))
     }
 
-    /// A candidate digit's score (see the type's documentation), from its ink and the classifier's probabilities.
-    /// With `mayBeNonDigit` (the whole group), "not a digit" ranks beside the digits, so that a letter or a cross
-    /// written beside digits stays whole rather than being cut into digit-like halves; a part of a group is
-    /// weighed as a digit only.
-    static func score(_ patch: InkPatch, probabilities: [Float], height: Float, strokeWidth: Float,
-                      mayBeNonDigit: Bool = false) -> Float {
+    /// A candidate digit's features from its ink and the classifier's probabilities (`crossing` and `alone`,
+    /// which depend on its place in the group, are left 0). With `mayBeNonDigit` (the whole group), "not a
+    /// digit" ranks beside the digits, so that a letter or a cross written beside digits stays whole rather than
+    /// being cut into digit-like halves; a part of a group is weighed as a digit only.
+    static func features(_ patch: InkPatch, probabilities: [Float], height: Float, strokeWidth: Float,
+                         mayBeNonDigit: Bool = false) -> [Float] {
         let classes = mayBeNonDigit ? probabilities.count : MNIST.classes
         var ranked = Array(probabilities.prefix(classes).sorted(by: >)) + [0, 0]
         ranked = ranked.map { log(max($0, .leastNormalMagnitude)) }
         let (width, tall) = (Float(patch.width) / height, Float(patch.height) / height)
-        return ranked[0] + marginWeight * (ranked[0] - ranked[1]) - widthCost * width + heightReward * tall
-            - shortPenalty * max(0, fullHeight - tall) - widePenalty * max(0, patch.aspect - typicalAspect)
-            + inkReward * patch.mass / (strokeWidth * Float(patch.height)) - digitCost
+        var features = [Float](repeating: 0, count: Feature.allCases.count)
+        features[Feature.confidence.rawValue] = ranked[0]
+        features[Feature.margin.rawValue] = ranked[0] - ranked[1]
+        features[Feature.width.rawValue] = width
+        features[Feature.height.rawValue] = tall
+        features[Feature.short.rawValue] = max(0, fullHeight - tall)
+        features[Feature.wide.rawValue] = max(0, patch.aspect - typicalAspect)
+        features[Feature.ink.rawValue] = patch.mass / (strokeWidth * Float(patch.height))
+        features[Feature.digit.rawValue] = 1
+        return features
     }
 
     /// Whether a slice is wide, tall and inky enough to be a digit rather than a stroke broken off one.
@@ -162,7 +269,7 @@ struct TouchingDigits {
     /// fewest severed ink first, none within `cutSpacing` of another. Each is kept right of the one before it in
     /// every row, so consecutive cuts bound a slice.
     func cuts(_ whole: InkPatch) -> [Cut] {
-        let minimumWidth = max(1, Int(Self.minimumPartAspect * Float(whole.height)))
+        let minimumWidth = max(1, Int(Self.seamMargin * Float(whole.height)))
         let budget = min(Self.maximumCuts, Int((Self.cutsPerAspect * whole.aspect).rounded(.up)))
         let seedStep = max(1, Int(Self.seedSpacing * Float(whole.height)))
         let seeds = stride(from: whole.x0 + minimumWidth, to: whole.x1 - minimumWidth, by: seedStep)
@@ -206,3 +313,4 @@ struct TouchingDigits {
         return runs.isEmpty ? 1 : Float(runs.sorted()[runs.count / 2])
     }
 }
+

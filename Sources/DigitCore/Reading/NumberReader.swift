@@ -5,9 +5,11 @@ public struct NumberReader: Sendable {
     public let classifier: any DigitClassifying
     let segmenter: DigitSegmenter
 
-    public init(classifier: any DigitClassifying) {
+    /// - Parameter segmentation: what touching digits are split by (`TouchingDigits.Weights.fitted` unless
+    ///   weights are being fitted or compared).
+    public init(classifier: any DigitClassifying, segmentation: TouchingDigits.Weights = .fitted) {
         self.classifier = classifier
-        segmenter = DigitSegmenter(classifier: classifier)
+        segmenter = DigitSegmenter(classifier: classifier, weights: segmentation)
     }
 
     /// The number drawn as `strokes` on a `width` x `height` canvas (the pad's strokes and canvas size).
