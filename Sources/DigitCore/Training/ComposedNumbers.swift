@@ -3,7 +3,8 @@
 
 /// A number image and where each of its digits lies.
 public struct ComposedNumber: Sendable {
-    /// One digit of the number: its label and the columns its ink spans in the image.
+    /// One digit of the number, or a mark that is not one (`label` `MNIST.classes`): its label and the columns its
+    /// ink spans in the image.
     public struct Digit: Sendable, Equatable {
         public let label: Int
         public let columns: ClosedRange<Float>
@@ -12,7 +13,8 @@ public struct ComposedNumber: Sendable {
     public let image: GrayImage
     public let digits: [Digit]
 
-    public var text: String { digits.map { String($0.label) }.joined() }
+    /// The number as a reading that gets it right shows it: a mark that is not a digit as "?".
+    public var text: String { digits.map { $0.label < MNIST.classes ? String($0.label) : "?" }.joined() }
 
     /// The composition's parameters, at MNIST's 28-pixel scale: those of the benchmark.
     static let gaps = 0...20, touching: Float = 0.1, overlap = 1, jitter = 3, margin = 6
@@ -23,11 +25,15 @@ public struct ComposedNumber: Sendable {
     /// A number of `length` digits drawn from `images` at `indices`: each digit cropped to its ink's columns,
     /// random gaps of 0-20 px with about one pair in ten slid together until their inks touch (then up to a
     /// pixel further), baselines jittered by up to 3 px, the whole scaled 3-5x by bilinear interpolation, and
-    /// half of the numbers dark on light.
-    public static func make(from images: LabeledImages, indices: [Int], length: Int,
+    /// half of the numbers dark on light. With `marks`, one place at random holds one of them instead of a digit.
+    public static func make(from images: LabeledImages, indices: [Int], length: Int, marks: LabeledImages? = nil,
                             using rng: inout SplitMix64) -> ComposedNumber {
         let picks = (0..<length).map { _ in indices[Int(rng.next() % UInt64(indices.count))] }
-        let crops = picks.map { cropToInk(images, $0) }
+        var crops = picks.map { cropToInk(images, $0) }, labels = picks.map { Int(images.labels[$0]) }
+        if let marks, marks.count > 0 {
+            let place = Int(rng.next() % UInt64(length)), mark = Int(rng.next() % UInt64(marks.count))
+            (crops[place], labels[place]) = (cropToInk(marks, mark), Int(marks.labels[mark]))
+        }
         let height = MNIST.side + 2 * jitter + 2 * margin
         let width = crops.reduce(0) { $0 + $1.width } + gaps.upperBound * length + 2 * margin
         var canvas = [UInt8](repeating: 0, count: width * height)
@@ -56,8 +62,8 @@ public struct ComposedNumber: Sendable {
         let factor = rng.uniform(scales.lowerBound, scales.upperBound)
         var image = scaled(GrayImage(width: used, height: height, pixels: cropped), by: factor)
         if rng.nextUnit() < 0.5 { image.pixels = image.pixels.map { 255 - $0 } }
-        return ComposedNumber(image: image, digits: zip(picks, spans).map { pick, span in
-            Digit(label: Int(images.labels[pick]), columns: Float(span.0) * factor...Float(span.1) * factor)
+        return ComposedNumber(image: image, digits: zip(labels, spans).map { label, span in
+            Digit(label: label, columns: Float(span.0) * factor...Float(span.1) * factor)
         })
     }
 

@@ -77,20 +77,23 @@ public enum SegmentationFit {
         examples.reduce(0) { $0 + ($1.isRight($1.lattice.bestPath(weights)) ? 1 : 0) }
     }
 
-    /// Coordinate search from `start`: each round tries every weight scaled by each of `factors` (and 0), and
+    /// Coordinate search from `start`: each round tries every weight scaled by each of `factors` (and 0; a weight
+    /// of 0 tries `fromZero`, magnitudes 0.1 to 3 of either sign), and
     /// keeps each change that reads more examples right; it stops after `rounds` or a round that changes nothing.
     /// The count of groups read right is what matters and is not smooth in the weights, so this searches it
     /// directly rather than following a gradient of a stand-in. `confidence` stays 1: only the ratios matter.
     static func search(_ examples: [Example], from start: TouchingDigits.Weights, rounds: Int)
         -> (weights: TouchingDigits.Weights, right: Int) {
         let factors: [Float] = [0, 0.5, 0.7, 0.85, 1.2, 1.4, 2, -1]
+        let fromZero: [Float] = [0.1, 0.3, 1, 3, -0.1, -0.3, -1, -3]
         var weights = start, right = rightCount(examples, start)
         for _ in 0..<rounds {
             var changed = false
             for feature in TouchingDigits.Feature.allCases where feature != .confidence && feature != .alone {
-                for factor in factors {
+                let values = weights[feature] == 0 ? fromZero : factors.map { weights[feature] * $0 }
+                for value in values {
                     var trial = weights
-                    trial[feature] = weights[feature] == 0 && factor != 0 ? factor * 0.1 : weights[feature] * factor
+                    trial[feature] = value
                     let count = rightCount(examples, trial)
                     if count > right { (weights, right, changed) = (trial, count, true) }
                 }

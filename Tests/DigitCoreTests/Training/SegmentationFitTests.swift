@@ -97,6 +97,22 @@ final class SegmentationFitTests: XCTestCase {
         }
     }
 
+    /// With marks, one place of each number holds a mark instead of a digit, shown as "?" in the right reading.
+    func testComposedNumbersCanCarryAMarkThatIsNotADigit() {
+        let digits = barImages(count: 20, seed: 4)
+        let marks = LabeledImages(count: 1, rows: MNIST.side, cols: MNIST.side,
+                                  pixels: (0..<MNIST.pixels).map { $0 % MNIST.side == $0 / MNIST.side ? 255 : 0 },
+                                  labels: [UInt8(MNIST.classes)])
+        var rng = SplitMix64(seed: 8)
+        for length in 1...6 {
+            let number = ComposedNumber.make(from: digits, indices: Array(0..<20), length: length, marks: marks,
+                                             using: &rng)
+            XCTAssertEqual(number.digits.filter { $0.label == MNIST.classes }.count, 1)
+            XCTAssertEqual(number.text.filter { $0 == "?" }.count, 1)
+            XCTAssertEqual(number.text.count, length)
+        }
+    }
+
     /// Drawn digits as a composed number: the coverage as a gray image, and each digit's columns from its strokes.
     func composed(_ digits: [Int], _ drawn: (strokes: [Stroke], width: Int, height: Int)) -> ComposedNumber {
         let canvas = DrawnDigits.coverage(drawn.strokes, width: drawn.width, height: drawn.height)
