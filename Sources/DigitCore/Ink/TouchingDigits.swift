@@ -10,14 +10,14 @@ import Foundation
 /// A group of width w and height h is a candidate when w / h >= `minimumAspect`. Its cuts
 /// c_0 (left edge) < c_1 < ... < c_K (right edge) are top-to-bottom seams, each right of the one before in every
 /// row. The ink between cuts c_i and c_j, read as one digit of width w_d, height h_d and ink m_d, with the
-/// classifier's two likeliest digits p1 >= p2, scores a weighted sum of its `Feature`s (`Weights`):
-///   log p1 + margin * log(p1 / p2) - width * w_d / h + height * h_d / h
-///   - short * max(0, `fullHeight` - h_d / h) - wide * max(0, w_d / h_d - `typicalAspect`)
-///   + ink * m_d / (stroke width * h_d) - digit,
-/// less `crossing` per stroke width of ink severed by the cut c_i it starts at (`Seam.severed`; none at the left
-/// edge), less `alone` when the group is all the ink there is and the digit is not the whole group, and less
-/// `nonDigit` when the whole group reads as "not a digit". The best reading is the path through the cuts
-/// maximising the sum: best(j) = max over i < j of best(i) + score(i, j).
+/// classifier's two likeliest digits p1 >= p2, scores the sum of its `Feature`s times their `Weights`:
+///   confidence log p1, margin log(p1 / p2), width w_d / h, height h_d / h,
+///   short max(0, `fullHeight` - h_d / h), wide max(0, w_d / h_d - `typicalAspect`), ink m_d / (stroke width * h_d),
+///   digit 1, crossing (stroke widths of ink severed by the cut c_i it starts at, `Seam.severed`; none at the left
+///   edge), alone (1 when the group is all the ink there is and the digit is not the whole group), and nonDigit
+///   (1 when the whole group reads as "not a digit").
+/// The costs among them have negative weights. The best reading is the path through the cuts maximising the sum:
+/// best(j) = max over i < j of best(i) + score(i, j).
 ///
 /// `nonDigit` is 0: with one number in five carrying a letter or a scribble (`digits fit-segmentation
 /// --non-digits Data/nondigits`), no value from -3 to 3 read more groups right. Touching digits read whole as a
