@@ -28,7 +28,7 @@ extension Digits {
         @Option(help: "Directory with the MNIST training files.")
         var data = "Data/mnist"
 
-        @Option(help: "Directory of the non-digit glyph files: one number in five then carries a mark that is not a digit.")
+        @Option(help: "Directory of the non-digit glyph files; one number in five then carries a mark.")
         var nonDigits: String?
 
         @Option(help: "How many numbers to fit to.")

@@ -77,11 +77,12 @@ public enum SegmentationFit {
         examples.reduce(0) { $0 + ($1.isRight($1.lattice.bestPath(weights)) ? 1 : 0) }
     }
 
-    /// Coordinate search from `start`: each round tries every weight scaled by each of `factors` (and 0; a weight
-    /// of 0 tries `fromZero`, magnitudes 0.1 to 3 of either sign), and
-    /// keeps each change that reads more examples right; it stops after `rounds` or a round that changes nothing.
-    /// The count of groups read right is what matters and is not smooth in the weights, so this searches it
-    /// directly rather than following a gradient of a stand-in. `confidence` stays 1: only the ratios matter.
+    /// Coordinate search from `start`: each round tries every weight scaled by each of `factors` (a weight of 0
+    /// tries `fromZero`, magnitudes 0.1 to 3 of either sign) and keeps each change that reads more examples right;
+    /// it stops after `rounds`, or after a round that changed nothing. The count of groups read right is what
+    /// matters and is not smooth in the weights, so this searches it directly rather than following the gradient
+    /// of a stand-in. `confidence` stays 1, as only the ratios matter, and `alone` stays as it is
+    /// (`TouchingDigits.Feature.alone`).
     static func search(_ examples: [Example], from start: TouchingDigits.Weights, rounds: Int)
         -> (weights: TouchingDigits.Weights, right: Int) {
         let factors: [Float] = [0, 0.5, 0.7, 0.85, 1.2, 1.4, 2, -1]
