@@ -62,9 +62,9 @@ public enum SegmentationFit {
                 if labels.count > 1 { untried += 1 }
                 continue
             }
-            let example = Example(lattice: lattice.weighed, labels: labels)
+            // Whether some path reads the digits does not depend on the weights.
             if lattice.bestPath(.fitted, reading: labels) != nil {
-                examples.append(example)
+                examples.append(Example(lattice: lattice.weighed, labels: labels))
             } else if labels.count > 1 {
                 unreachable += 1
             }
