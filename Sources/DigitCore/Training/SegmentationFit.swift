@@ -82,15 +82,20 @@ public enum SegmentationFit {
     /// it stops after `rounds`, or after a round that changed nothing. The count of groups read right is what
     /// matters and is not smooth in the weights, so this searches it directly rather than following the gradient
     /// of a stand-in. `confidence` stays 1, as only the ratios matter, and `alone` stays as it is
-    /// (`TouchingDigits.Feature.alone`).
+    /// (`TouchingDigits.Feature.alone`); so does `nonDigit` unless some examples are marks that are not digits.
     static func search(_ examples: [Example], from start: TouchingDigits.Weights, rounds: Int)
         -> (weights: TouchingDigits.Weights, right: Int) {
         let factors: [Float] = [0, 0.5, 0.7, 0.85, 1.2, 1.4, 2, -1]
         let fromZero: [Float] = [0.1, 0.3, 1, 3, -0.1, -0.3, -1, -3]
         var weights = start, right = rightCount(examples, start)
+        // Without marks among the examples, a cost on reading a group as "not a digit" only ever helps.
+        let hasMarks = examples.contains { $0.labels.contains(MNIST.classes) }
+        let searched = TouchingDigits.Feature.allCases.filter {
+            $0 != .confidence && $0 != .alone && ($0 != .nonDigit || hasMarks)
+        }
         for _ in 0..<rounds {
             var changed = false
-            for feature in TouchingDigits.Feature.allCases where feature != .confidence && feature != .alone {
+            for feature in searched {
                 let values = weights[feature] == 0 ? fromZero : factors.map { weights[feature] * $0 }
                 for value in values {
                     var trial = weights

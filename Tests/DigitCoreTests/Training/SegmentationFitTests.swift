@@ -56,6 +56,7 @@ final class SegmentationFitTests: XCTestCase {
         XCTAssertEqual(SegmentationFit.rightCount(examples, weights), 10)
         XCTAssertEqual(weights[.confidence], 1)
         XCTAssertEqual(weights[.alone], start[.alone], "the lone-group cost is not searched")
+        XCTAssertEqual(weights[.nonDigit], start[.nonDigit], "without marks, the cost of a mark is not searched")
 
         // Already the best: nothing changes.
         let again = SegmentationFit.search(examples, from: weights, rounds: 5)
