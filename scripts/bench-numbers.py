@@ -6,7 +6,8 @@ columns, with random gaps of 0-20 px at 28-px scale (about one pair in ten slid 
 touch, then up to --overlap px further), a vertical jitter of up to +-3 px, the whole scaled 3-5x by bilinear
 interpolation, and half of the numbers dark on light. Seeded: the same seed writes the same files. Prints the
 exact-read rate (a "?" for an unsure digit counts as wrong) and the rate of numbers whose likeliest digits are
-right, overall and per length; --show lists the numbers misread, --keep DIR keeps the images and truth.json
+right, overall and per length, and why the others missed (digits missing or to spare, a digit misread, or only a
+"?"); --show lists the numbers misread, --keep DIR keeps the images and truth.json
 (each number's digits and their column spans).
 
   scripts/bench-numbers.py [--digits .build/release/digits] [--count 1000] [--seed 1] [--lengths 2-6]
@@ -143,6 +144,15 @@ def read_numbers(args, paths):
     return read
 
 
+def miss_kind(truth, number, likeliest):
+    """Why a number was not read exactly: its digits miscounted (segmentation), a digit misread, or only a '?'."""
+    if len(number) < len(truth):
+        return "with digits missing"
+    if len(number) > len(truth):
+        return "with digits to spare"
+    return "only unsure" if likeliest == truth else "with a digit misread"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--digits", default=".build/release/digits", help="the digits binary")
@@ -165,12 +175,15 @@ def main():
         numbers = make_numbers(args, directory)
         read = read_numbers(args, [path for path, _ in numbers])
     per_length = defaultdict(lambda: [0, 0, 0])
+    misses = defaultdict(int)
     for path, truth in numbers:
         number, likeliest = read.get(path, ("", ""))
         counts = per_length[len(truth)]
         counts[0] += number == truth
         counts[1] += likeliest == truth
         counts[2] += 1
+        if number != truth:
+            misses[miss_kind(truth, number, likeliest)] += 1
         if args.show and number != truth:
             print(f"  {os.path.basename(path)}: {truth} read as {number}")
     exact = sum(c[0] for c in per_length.values())
@@ -181,6 +194,9 @@ def main():
     for length in sorted(per_length):
         r, l, n = per_length[length]
         print(f"  {length} digits: {100 * r / n:6.2f}% exactly, {100 * l / n:6.2f}% likeliest ({n} numbers)")
+    if misses:
+        print("misses: " + ", ".join(f"{count} {kind}" for kind, count in
+                                     sorted(misses.items(), key=lambda item: -item[1])))
     if args.minimum is not None and exact < args.minimum * len(numbers):
         sys.exit(f"bench-numbers: {100 * exact / len(numbers):.2f}% read exactly, below the minimum "
                  f"{100 * args.minimum:.2f}%")
