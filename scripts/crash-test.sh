@@ -29,7 +29,11 @@ open(os.path.join(out, "add-images"), "wb").write(struct.pack(">IIII", 2051, n, 
 open(os.path.join(out, "add-labels"), "wb").write(struct.pack(">II", 2049, n) + labels[8:8 + n])
 PY
 
-count() { "$digits" samples --data-dir "$data" 2>>"$scratch/notices" | sed -n 's/^\([0-9]*\) samples in .*/\1/p'; }
+# How many samples the dataset holds; 0 before its files exist (a kill at start-up, before the first append).
+count() {
+    "$digits" samples --data-dir "$data" 2>>"$scratch/notices" \
+        | sed -n -e 's/^\([0-9]*\) samples in .*/\1/p' -e 's/^no samples yet in .*/0/p'
+}
 # Every stored digit must be byte-identical to one of the added digits with the same label.
 check_samples() {
     python3 - "$scratch" "$data" <<'PY'
@@ -38,6 +42,8 @@ scratch, data = sys.argv[1], sys.argv[2]
 source = open(os.path.join(scratch, "add-images"), "rb").read()[16:]
 labels = open(os.path.join(scratch, "add-labels"), "rb").read()[8:]
 known = {(source[i * 784:(i + 1) * 784], labels[i]) for i in range(len(labels))}
+if not os.path.exists(os.path.join(data, "samples-images-idx3-ubyte")):
+    sys.exit(0)  # nothing stored yet, so nothing damaged; `count` says whether anything was lost
 stored = open(os.path.join(data, "samples-images-idx3-ubyte"), "rb").read()[16:]
 stored_labels = open(os.path.join(data, "samples-labels-idx1-ubyte"), "rb").read()[8:]
 bad = [i for i in range(len(stored_labels)) if (stored[i * 784:(i + 1) * 784], stored_labels[i]) not in known]
@@ -72,6 +78,9 @@ pass "$kills kills while appending: $before samples kept, every one intact; the 
 grep -h "dropped\|set aside" "$scratch/notices" | sort | uniq -c | sed 's/^/  reported: /' || true
 
 echo "== SIGKILL while saving the personal model"
+# Learning needs samples: should every kill above have landed before the first append, add them whole.
+[[ "$before" -gt 0 ]] || "$digits" samples --data-dir "$data" --add-images "$scratch/add-images" \
+    --add-labels "$scratch/add-labels" >/dev/null
 "$digits" learn --data-dir "$data" --mnist "$mnist" --steps 2 >/dev/null
 model=$data/personal.safetensors hits=0
 for i in $(seq 5); do
