@@ -124,28 +124,35 @@ public struct TouchingDigits: Sendable {
             let features: [Float]
             let label: Int
         }
-        /// The cuts, the group's edges included.
-        var cuts: [Cut]
-        var spans: [Span]
-        /// Each span's ink.
-        var patches: [InkPatch]
+        /// How many cuts the group has, its edges included: cut 0 is the left edge, `cutCount - 1` the right.
+        let cutCount: Int
+        let spans: [Span]
+        /// Each span's ink (empty in a lattice `weighed` for fitting).
+        let patches: [InkPatch]
+        /// The spans' indices ordered by the cut each ends at: the order a single pass finds the best paths in,
+        /// sorted once rather than on every search of the weights.
+        let order: [Int]
+
+        init(cutCount: Int, spans: [Span], patches: [InkPatch]) {
+            (self.cutCount, self.spans, self.patches) = (cutCount, spans, patches)
+            order = spans.indices.sorted { spans[$0].j < spans[$1].j }
+        }
 
         /// The candidates and their features alone, without the ink, for a fit to hold many.
-        var weighed: Lattice { Lattice(cuts: cuts.map { Cut(columns: [], crossed: $0.crossed) }, spans: spans,
-                                       patches: []) }
+        var weighed: Lattice { Lattice(cutCount: cutCount, spans: spans, patches: []) }
 
         /// The spans of the best-scoring path from the left edge to the right edge, left to right; empty when no
         /// path reaches it.
         func bestPath(_ weights: Weights) -> [Int] {
-            var best = [(score: Float, from: Int, span: Int)](repeating: (-.infinity, -1, -1), count: cuts.count)
+            var best = [(score: Float, from: Int, span: Int)](repeating: (-.infinity, -1, -1), count: cutCount)
             best[0] = (0, -1, -1)
-            for (k, span) in spans.enumerated().sorted(by: { $0.element.j < $1.element.j })
-            where best[span.i].score > -.infinity {
+            for k in order where best[spans[k].i].score > -.infinity {
+                let span = spans[k]
                 var score = best[span.i].score
                 for (weight, value) in zip(weights.values, span.features) { score += weight * value }
                 if score > best[span.j].score { best[span.j] = (score, span.i, k) }
             }
-            var path: [Int] = [], at = cuts.count - 1
+            var path: [Int] = [], at = cutCount - 1
             while at > 0, best[at].span >= 0 {
                 path.append(best[at].span)
                 at = best[at].from
@@ -157,9 +164,10 @@ public struct TouchingDigits: Sendable {
         func bestPath(_ weights: Weights, reading labels: [Int]) -> [Int]? {
             // best[k][c]: the best path from the left edge to cut c that has read labels[0..<k].
             var best = [[(score: Float, from: Int, span: Int)]](
-                repeating: .init(repeating: (-.infinity, -1, -1), count: cuts.count), count: labels.count + 1)
+                repeating: .init(repeating: (-.infinity, -1, -1), count: cutCount), count: labels.count + 1)
             best[0][0] = (0, -1, -1)
-            for (n, span) in spans.enumerated().sorted(by: { $0.element.j < $1.element.j }) {
+            for n in order {
+                let span = spans[n]
                 var score: Float = 0
                 for (weight, value) in zip(weights.values, span.features) { score += weight * value }
                 for k in labels.indices where labels[k] == span.label && best[k][span.i].score > -.infinity {
@@ -168,8 +176,8 @@ public struct TouchingDigits: Sendable {
                     }
                 }
             }
-            guard best[labels.count][cuts.count - 1].score > -.infinity else { return nil }
-            var path: [Int] = [], at = cuts.count - 1
+            guard best[labels.count][cutCount - 1].score > -.infinity else { return nil }
+            var path: [Int] = [], at = cutCount - 1
             for k in stride(from: labels.count, to: 0, by: -1) {
                 path.append(best[k][at].span)
                 at = best[k][at].from
@@ -224,7 +232,7 @@ public struct TouchingDigits: Sendable {
             }
         }
         let probabilities = classifier.uncalibratedProbabilities(forBatch: images)
-        return Lattice(cuts: cuts, spans: zip(spans, probabilities).map { span, probabilities in
+        return Lattice(cutCount: cuts.count, spans: zip(spans, probabilities).map { span, probabilities in
             let isWhole = span.i == 0 && span.j == cuts.count - 1
             var features = Self.features(span.patch, probabilities: probabilities, height: height,
                                          strokeWidth: strokeWidth, mayBeNonDigit: isWhole)

@@ -18,9 +18,8 @@ final class SegmentationFitTests: XCTestCase {
     /// A group with three cuts: read whole (as `whole`), or as two halves reading `left` and `right`. The whole
     /// is surer; the halves are each a full digit tall.
     func twoOrOne(whole: Int, left: Int, right: Int, halvesShort: Float = 0) -> Lattice {
-        let cut = TouchingDigits.Cut(columns: [], crossed: 0)
         let half = features([.confidence: -0.2, .digit: 1, .short: halvesShort])
-        return Lattice(cuts: [cut, cut, cut], spans: [
+        return Lattice(cutCount: 3, spans: [
             .init(i: 0, j: 2, features: features([.confidence: -0.1, .digit: 1]), label: whole),
             .init(i: 0, j: 1, features: half, label: left),
             .init(i: 1, j: 2, features: half, label: right),
