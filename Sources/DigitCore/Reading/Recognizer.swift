@@ -48,6 +48,10 @@ public final class Recognizer: DigitClassifying {
     private let network: Mutex<Network>
     private let temperature: Float
     private let memo = Mutex(LogitsMemo())
+    /// The most images one forward pass takes. A network keeps its buffers at the largest batch it has seen, and
+    /// a canvas covered in scribbles can make hundreds of candidates: without a cap the pad would hold hundreds of
+    /// MB for the rest of its life after one such drawing. A six-digit number is some thirty candidates, one pass.
+    static let largestPass = 64
 
     /// Takes the network over; nothing else may keep using it.
     public init(_ network: sending Network) {
@@ -80,7 +84,12 @@ public final class Recognizer: DigitClassifying {
         guard !missing.isEmpty else { return result.map { $0! } }
         let flat = missing.flatMap { images[$0] }
         let logits = network.withLock { network in
-            flat.withUnsafeBufferPointer { network.logits($0.baseAddress!, count: missing.count) }
+            flat.withUnsafeBufferPointer { flat in
+                stride(from: 0, to: missing.count, by: Self.largestPass).flatMap { first in
+                    network.logits(flat.baseAddress! + first * MNIST.pixels,
+                                   count: min(Self.largestPass, missing.count - first))
+                }
+            }
         }
         let classes = logits.count / missing.count
         memo.withLock { memo in

@@ -85,15 +85,15 @@ final class RecognizerTests: XCTestCase {
         XCTAssertGreaterThan(shown.max()!, raw.max()!, "a temperature below 1 sharpens what is shown")
     }
 
-    /// One forward pass over a batch gives each image the probabilities it gets alone (segmentation reads all
-    /// the candidate digits of a group in one batch).
+    /// A batch gives each image the probabilities it gets alone (segmentation reads all the candidate digits of a
+    /// group in one batch), also a batch longer than one forward pass takes, which goes through in several.
     func testABatchReadsAsItsImagesOneAtATime() {
         let recognizer = Recognizer(Self.network(seed: 6))
         // Another recognizer of the same network, so each image really goes through a forward pass of its own.
         let single = Recognizer(Self.network(seed: 6))
         var rng = SplitMix64(seed: 7)
         let images = [InkTestImages.sevenDigit(), [Float](repeating: 0, count: MNIST.pixels)]
-            + (0..<3).map { _ in (0..<MNIST.pixels).map { _ in rng.nextUnit() } }
+            + (0..<Recognizer.largestPass + 3).map { _ in (0..<MNIST.pixels).map { _ in rng.nextUnit() } }
         let batch = recognizer.uncalibratedProbabilities(forBatch: images)
         XCTAssertEqual(batch.count, images.count)
         for (image, together) in zip(images, batch) {
