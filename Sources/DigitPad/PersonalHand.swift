@@ -111,7 +111,10 @@ public final class PersonalHand: DigitClassifying {
         guard learning.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return false }
         let setup = setup
         queue.async {
-            defer { self.learning.store(false, ordering: .relaxed) }
+            defer {
+                ProcessMemory.returnFreed()  // the replay set and the run's buffers, some 20 MB after a first run
+                self.learning.store(false, ordering: .relaxed)
+            }
             do {
                 let dataset = try PersonalDataset.open(setup.directory)
                 guard dataset.count > 0 else { throw PersonalHandError("no samples yet: type the digits you drew") }

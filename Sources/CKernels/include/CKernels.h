@@ -138,3 +138,8 @@ void digits_batchnorm_normalize(const float *x, size_t n, size_t count, size_t s
 void digits_batchnorm_backward(const float *x, const float *y, const float *dy, size_t n, size_t count, size_t stride,
                                float mean, float inverse_std, float gamma, float *dx, float *sum_dy,
                                float *sum_dy_xhat);
+
+/// Returns the memory malloc holds free, in every thread's arena, to the system (glibc's `malloc_trim`; nothing
+/// elsewhere). A long-lived process calls it after a large one-off job: glibc shrinks a thread's arena only from
+/// its top, so the freed buffers of a job run on a worker thread would otherwise stay resident.
+void digits_return_free_memory(void);
