@@ -37,6 +37,10 @@ public struct NonDigits: Sendable {
 
     /// Glyphs from `glyphFile` plus the procedural `kinds`; the glyph kind is drawn as often as any other kind.
     public init(glyphFile: URL, kind glyphKind: NonDigitKind, procedural: [NonDigitKind]) throws {
+        guard FileManager.default.fileExists(atPath: glyphFile.path) else {
+            let folder = glyphFile.deletingLastPathComponent().path
+            throw DataError("\(folder): no \(glyphFile.lastPathComponent); run scripts/make-nondigits.py \(folder)")
+        }
         let file = try IDX.read(glyphFile, magic: IDX.imageMagic)
         let count = file.dimensions[0], rows = file.dimensions[1], cols = file.dimensions[2]
         guard count > 0 else { throw DataError("\(glyphFile.lastPathComponent): no glyphs") }

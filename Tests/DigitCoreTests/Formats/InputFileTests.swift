@@ -24,6 +24,10 @@ final class InputFileTests: XCTestCase {
         let missing = directory.appendingPathComponent("absent.png")
         assertFails(try GrayImage.load(contentsOf: missing), mentioning: ["absent.png: cannot read (no such file)"])
         assertFails(try ModelFile.load(from: missing), mentioning: ["absent.png: cannot read (no such file)"])
+        // A folder of non-digits without its glyph file: the folder is named, and how to fill it.
+        let glyphs = directory.appendingPathComponent(NonDigits.trainingGlyphFile)
+        assertFails(try NonDigits(glyphFile: glyphs, kind: .glyph, procedural: NonDigitKind.training),
+                    mentioning: ["\(directory.path): no \(NonDigits.trainingGlyphFile)", "make-nondigits.py"])
         let device = URL(fileURLWithPath: "/dev/null")
         assertFails(try InputFile.read(device, name: "null"), mentioning: ["null: cannot read (not a regular file)"])
     }
