@@ -128,4 +128,19 @@ final class PadLayoutTests: XCTestCase {
         XCTAssertGreaterThan(frame.pixels.filter { $0 == 0xFFFFFF }.count, 20)
         XCTAssertEqual(Raster.mix(0x000000, 0xFFFFFF, 0.5), 0x808080)
     }
+
+    /// A frame keeps its storage through small resizes, and gives it back when the window shrinks to a quarter:
+    /// one maximized moment must not hold a 4K frame for the rest of the session.
+    func testAFrameGivesBackTheStorageOfALargerWindow() {
+        var frame = Raster(width: 2000, height: 1000)
+        frame.reset(width: 1900, height: 1000, fill: 7)
+        XCTAssertGreaterThanOrEqual(frame.pixels.capacity, 2000 * 1000, "kept through a small resize")
+        XCTAssertEqual(frame.pixels.count, 1900 * 1000)
+        frame.reset(width: 400, height: 300, fill: 9)
+        XCTAssertLessThan(frame.pixels.capacity, 2000 * 1000 / 4, "given back")
+        XCTAssertEqual(frame.pixels.count, 400 * 300)
+        XCTAssertTrue(frame.pixels.allSatisfy { $0 == 9 })
+        XCTAssertEqual(frame.width, 400)
+        XCTAssertEqual(frame.height, 300)
+    }
 }

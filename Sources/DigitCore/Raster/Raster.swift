@@ -32,13 +32,16 @@ public struct Raster: Sendable {
     }
 
     /// Makes this a `width` x `height` raster of `fill`, keeping its storage when it is large enough, so a window
-    /// redrawn every frame (and resized at will) does not allocate every frame.
+    /// redrawn every frame (and resized at will) does not allocate every frame; but giving it back when the raster
+    /// shrinks to under a quarter of it, so a window maximized once does not hold a screenful for good.
     public mutating func reset(width: Int, height: Int, fill: Colour) {
         self.width = max(width, 1)
         self.height = max(height, 1)
         let count = self.width * self.height
         if pixels.count == count {
             pixels.withUnsafeMutableBufferPointer { $0.update(repeating: fill) }
+        } else if count < pixels.capacity / 4 {
+            pixels = [Colour](repeating: fill, count: count)
         } else {
             pixels.removeAll(keepingCapacity: true)
             pixels.append(contentsOf: repeatElement(fill, count: count))

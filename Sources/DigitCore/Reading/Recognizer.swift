@@ -51,7 +51,7 @@ public final class Recognizer: DigitClassifying {
     /// The most images one forward pass takes. A network keeps its buffers at the largest batch it has seen, and
     /// a canvas covered in scribbles can make hundreds of candidates: without a cap the pad would hold hundreds of
     /// MB for the rest of its life after one such drawing. A six-digit number is some thirty candidates, one pass.
-    static let largestPass = 64
+    static let largestPass = 16
 
     /// Takes the network over; nothing else may keep using it.
     public init(_ network: sending Network) {
