@@ -2,8 +2,8 @@
 # The pad under abuse, under Xvfb: sends EVENTS random events to `digits draw --log-predictions` (moves far outside
 # the window, presses without releases and releases without presses, wheel clicks, storms of keys and held
 # modifiers, but never Q, and resizes from 1x1 to 4000x3000), then checks that the pad is alive, still reads a drawn
-# 1, grew its resident memory by less than 10 MB from after a warm-up (a personal model learned, and a round of
-# the same abuse), and printed no X error. Then checks that killing the X server under the pad ends it with one line on stderr and a non-zero exit.
+# 1, grew its resident memory by less than 10 MB from after a warm-up (a personal model learned, both models'
+# largest reads, and a round of the same abuse), and printed no X error. Then checks that killing the X server under the pad ends it with one line on stderr and a non-zero exit.
 #   scripts/soak.sh [DIGITS_BINARY] [EVENTS]     (default: .build/release/digits, 20000)
 #   SOAK_SMALLEST=WxH scripts/soak.sh             resize no smaller than WxH (default 1x1)
 set -euo pipefail
@@ -144,6 +144,19 @@ learn_once() {
     fi
     restore
 }
+# Draws a zigzag across the canvas, one group wide enough to make more candidate digits than one forward pass
+# takes, and clears it: the model reading then holds its buffers at their largest.
+zigzag() {
+    local x y=80
+    xdotool mousemove --window "$window" 20 80 mousedown 1 2>/dev/null || return 0
+    for x in $(seq 40 20 740); do
+        y=$((y == 80 ? 320 : 80))
+        xdotool mousemove --window "$window" "$x" "$y" 2>/dev/null; sleep 0.01
+    done
+    xdotool mouseup 1 2>/dev/null
+    restore
+    key c
+}
 
 # Says why the pad died (the Swift runtime's first line about it), keeps its stderr, and forgets it.
 died() {
@@ -160,10 +173,12 @@ read -r width height < <(xdotool getwindowgeometry "$window" | awk '/Geometry/ {
 xdotool windowfocus --sync "$window" 2>/dev/null || true
 echo "soak: window ${width}x$height; $events events, windows down to $smallest"
 
-# Warm-up: a personal model learned, then the same abuse, smaller, so that caches and buffers (both models', as
-# the storms switch between them) reach their working size before measuring.
+# Warm-up: a personal model learned, a zigzag read by each model (M switches), then the same abuse, smaller, so
+# that caches and buffers reach their working size before measuring: the storms switch between the two models, and
+# each holds buffers for the largest pass it has read.
 draw_one >/dev/null
 learn_once
+zigzag; key m; zigzag; key m
 send_abuse 2000 1
 if alive; then restore; fi
 if ! alive; then died "during the warm-up"; else
