@@ -3,7 +3,8 @@
 # the window, presses without releases and releases without presses, wheel clicks, storms of keys and held
 # modifiers, but never Q, and resizes from 1x1 to 4000x3000), then checks that the pad is alive, still reads a drawn
 # 1, grew its resident memory by less than 10 MB from after a warm-up (a personal model learned, both models'
-# largest reads, and a round of the same abuse), and printed no X error. Then checks that killing the X server under the pad ends it with one line on stderr and a non-zero exit.
+# largest reads, and a round of the same abuse), and printed no X error. Then checks that killing the X server
+# under the pad ends it with one line on stderr and a non-zero exit.
 #   scripts/soak.sh [DIGITS_BINARY] [EVENTS]     (default: .build/release/digits, 20000)
 #   SOAK_SMALLEST=WxH scripts/soak.sh             resize no smaller than WxH (default 1x1)
 set -euo pipefail

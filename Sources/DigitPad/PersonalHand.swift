@@ -112,7 +112,7 @@ public final class PersonalHand: DigitClassifying {
         let setup = setup
         queue.async {
             defer {
-                ProcessMemory.returnFreed()  // the replay set and the run's buffers, some 20 MB after a first run
+                ProcessMemory.returnFreed()  // the run's small buffers: each run left 1.5 MB more resident before
                 self.learning.store(false, ordering: .relaxed)
             }
             do {

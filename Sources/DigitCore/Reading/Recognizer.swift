@@ -48,9 +48,10 @@ public final class Recognizer: DigitClassifying {
     private let network: Mutex<Network>
     private let temperature: Float
     private let memo = Mutex(LogitsMemo())
-    /// The most images one forward pass takes. A network keeps its buffers at the largest batch it has seen, and
-    /// a canvas covered in scribbles can make hundreds of candidates: without a cap the pad would hold hundreds of
-    /// MB for the rest of its life after one such drawing. A six-digit number is some thirty candidates, one pass.
+    /// The most images one forward pass takes. A network keeps its buffers at the largest batch it has read, and
+    /// one group scribbled across a wide canvas can make hundreds of candidates: without a cap, the pad would hold
+    /// buffers for all of them as long as it runs. A six-digit number's thirty-odd candidates take two passes, and
+    /// its readouts take as long as in one (`scripts/ui-test.sh`).
     static let largestPass = 16
 
     /// Takes the network over; nothing else may keep using it.
