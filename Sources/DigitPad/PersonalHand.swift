@@ -112,7 +112,7 @@ public final class PersonalHand: DigitClassifying {
         let setup = setup
         queue.async {
             defer {
-                ProcessMemory.returnFreed()  // the run's small buffers: each run left 1.5 MB more resident before
+                ProcessMemory.returnFreed()  // the run's small buffers: each run left about 1 MB more resident before
                 self.learning.store(false, ordering: .relaxed)
             }
             do {
