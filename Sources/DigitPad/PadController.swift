@@ -84,6 +84,8 @@ final class PadController {
                 state.clear()
                 scheduler.invalidate()
                 log.event("clear")
+                // What the drawing's readings freed: glibc keeps the large blocks of a big canvas otherwise.
+                ProcessMemory.returnFreed()
             case .undo:
                 state.undo()
                 log.event("undo")
