@@ -62,7 +62,9 @@ for run in $(seq "$runs"); do
     xdotool windowsize "$window" 3800 2600; settle
     xdotool windowfocus "$window" 2>/dev/null || true
     xdotool - <"$scratch/scribbles" 2>/dev/null || true
-    settle; scribbled=$(resident_mb)
+    settle
+    kill -0 "$pid" 2>/dev/null || { echo "pad-memory: the pad died: $(head -n 1 "$scratch/err")" >&2; exit 1; }
+    scribbled=$(resident_mb)
     xdotool key --window "$window" c 2>/dev/null || true
     xdotool windowsize "$window" "$width" "$height"; settle
     after=$(resident_mb)

@@ -3,7 +3,8 @@
 import CKernels
 
 public enum ProcessMemory {
-    /// Gives what malloc holds free back to the system. Call it after a large one-off job on a worker thread (the
-    /// pad's learning loads MNIST and fine-tunes): glibc keeps that thread's freed buffers resident otherwise.
+    /// Gives what malloc holds free back to the system. The pad calls it after a large one-off job: a learning
+    /// run (whose freed buffers glibc keeps in its worker thread's arena), or a cleared canvas (whose readings'
+    /// large blocks glibc keeps in its heap once its mmap threshold has risen).
     public static func returnFreed() { digits_return_free_memory() }
 }
