@@ -131,12 +131,14 @@ void digits_batchnorm_normalize(const float *x, size_t n, size_t count, size_t s
                                 float gamma, float beta, int rectify, float *y);
 
 /// Batch normalization's input gradient for one channel: `n` runs of `count` floats, `stride` floats apart, of the
-/// input `x` and output gradient `dy` (masked by `y > 0` when the layer's rectified output `y` is given, else NULL).
+/// input `x` and output gradient `dy` (with `rectify`, masked where the output `gamma * xhat + beta` was not
+/// positive, recomputed as the forward pass computed it rather than read back).
 /// `dx = gamma * inverse_std / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))` with `xhat = (x - mean) * inverse_std`
-/// and `M = n * count`; the two sums, taken in element order, are returned for the parameter gradients. `dx` may be
-/// `dy` itself: each `dx` is written after every `dy` has been summed, from its own `dy` only.
-void digits_batchnorm_backward(const float *x, const float *y, const float *dy, size_t n, size_t count, size_t stride,
-                               float mean, float inverse_std, float gamma, float *dx, float *sum_dy,
+/// and `M = n * count`; the two sums, taken in the statistics' lanes so that every kernel path gives the same bits,
+/// are returned for the parameter gradients. `dx` may be `dy` itself: each `dx` is written after every `dy` has been
+/// summed, from its own `dy` only.
+void digits_batchnorm_backward(const float *x, int rectify, const float *dy, size_t n, size_t count, size_t stride,
+                               float mean, float inverse_std, float gamma, float beta, float *dx, float *sum_dy,
                                float *sum_dy_xhat);
 
 /// Returns the memory malloc holds free, in every thread's arena, to the system (glibc's `malloc_trim`; nothing

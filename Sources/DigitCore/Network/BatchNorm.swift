@@ -85,21 +85,22 @@ public final class BatchNorm: Layer {
     }
 
     /// `dx = gamma * invStd / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))`, the batch-statistics gradient,
-    /// where `dy` is first masked by `y > 0` when the layer rectifies. Each `dx` needs only its own `dy` once the
-    /// channel's sums are taken, so it is written over `dOutput`, which is returned: a second whole-batch gradient
-    /// the size of the activations (12.8 MB behind `bnnet`'s first convolution) never exists.
+    /// where `dy` is first masked by `y > 0` when the layer rectifies (the sign recomputed from `x`, not read back).
+    /// Each `dx` needs only its own `dy` once the channel's sums are taken, so it is written over `dOutput`, which is
+    /// returned: a second whole-batch gradient the size of the activations (12.8 MB behind `bnnet`'s first
+    /// convolution) never exists.
     public func backward(_ dOutput: Tensor) -> Tensor {
         guard let input else { preconditionFailure("\(name): backward before forward") }
         let n = dOutput.batch, c = channels, s = dOutput.perSample / c
-        let x = input.data, y = output.data, dyAll = dOutput.data, dx = dOutput.data, rectify = rectifies
-        let g = gamma.value.data, dg = gamma.grad.data, db = beta.grad.data
+        let x = input.data, dyAll = dOutput.data, dx = dOutput.data, rectify: Int32 = rectifies ? 1 : 0
+        let g = gamma.value.data, b = beta.value.data, dg = gamma.grad.data, db = beta.grad.data
         let means = means.data, invStd = inverseStd.data
         Parallel.forSlices(c, minimumSlice: Parallel.elementsPerWorker / max(1, n * s)) { range, _ in
             for ch in range {
                 var sumDy: Float = 0, sumDyXh: Float = 0
                 let first = ch * s
-                digits_batchnorm_backward(x + first, rectify ? y + first : nil, dyAll + first, n, s, c * s,
-                                          means[ch], invStd[ch], g[ch], dx + first, &sumDy, &sumDyXh)
+                digits_batchnorm_backward(x + first, rectify, dyAll + first, n, s, c * s, means[ch], invStd[ch],
+                                          g[ch], b[ch], dx + first, &sumDy, &sumDyXh)
                 dg[ch] += sumDyXh
                 db[ch] += sumDy
             }

@@ -178,6 +178,44 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
+    /// The backward pass's sums run in the statistics' lanes too: every kernel path gives the same bits (runs
+    /// longer than the lanes with a ragged tail, shorter than one vector, a dense layer's one value per run), and
+    /// the gradients agree with the formula taken in double precision.
+    func testBatchNormBackwardAgreesOnEveryKernelPathAndWithDoubleSums() {
+        for (shape, seed) in [([5, 3, 7, 11], 50), ([4, 2, 3, 3], 51), ([3, 2, 6, 8], 52), ([9, 4], 53)]
+            as [([Int], UInt64)] {
+            let x = randomTensor(shape, seed: seed), dy = randomTensor(shape, seed: seed + 1)
+            let n = shape[0], c = shape[1], s = shape.dropFirst(2).reduce(1, *)
+            var results: [[Float]] = []
+            onEveryKernelPath { path in
+                let bn = BatchNorm(name: "bn", channels: c, rectifies: true)
+                bn.gamma.value.copy(from: randomTensor([c], seed: seed + 2))
+                bn.beta.value.copy(from: randomTensor([c], seed: seed + 3))
+                let y = bn.forward(x, mode: .training).array
+                let dx = bn.backward(copied(dy)).array
+                results.append(dx + bn.gamma.grad.array + bn.beta.grad.array)
+                for ch in 0..<c {
+                    let at = (0..<n).flatMap { i in (0..<s).map { (i * c + ch) * s + $0 } }
+                    let values = at.map { Double(x.data[$0]) }
+                    let mean = values.reduce(0, +) / Double(values.count)
+                    let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)
+                    let inverse = 1 / (variance + Double(bn.epsilon)).squareRoot()
+                    let gradients = at.map { y[$0] > 0 ? Double(dy.data[$0]) : 0 }
+                    let xhat = values.map { ($0 - mean) * inverse }
+                    let total = gradients.reduce(0, +), moment = zip(gradients, xhat).map(*).reduce(0, +)
+                    XCTAssertEqual(Double(bn.beta.grad.data[ch]), total, accuracy: 1e-5, "\(shape) \(path)")
+                    XCTAssertEqual(Double(bn.gamma.grad.data[ch]), moment, accuracy: 1e-5, "\(shape) \(path)")
+                    let m = Double(values.count), scale = Double(bn.gamma.value.data[ch]) * inverse / m
+                    for (k, index) in at.enumerated() {
+                        let expected = scale * (m * gradients[k] - total - xhat[k] * moment)
+                        XCTAssertEqual(Double(dx[index]), expected, accuracy: 1e-4, "\(shape) \(path)")
+                    }
+                }
+            }
+            XCTAssertEqual(results.first, results.last, "\(shape): the kernel paths differ")
+        }
+    }
+
     func testDropoutGradientsWithReplayedMask() {
         let dropout = Dropout(name: "dropout", rate: 0.5)
         checkGradients(of: dropout, input: randomTensor([4, 6], seed: 21)) {
