@@ -22,27 +22,25 @@ public enum StrokeRedraw {
         var ink = [Bool](repeating: false, count: w * h)
         for y in 0..<height { for x in 0..<width { ink[(y + 1) * w + x + 1] = pixels[y * width + x] >= inkThreshold } }
         var changed = true, remove: [Int] = []
-        while changed {
-            changed = false
-            for pass in 0..<2 {
-                remove.removeAll(keepingCapacity: true)
-                for y in 1..<(h - 1) {
-                    for x in 1..<(w - 1) where ink[y * w + x] {
-                        // Neighbours P2..P9 clockwise from north.
-                        let i = y * w + x
-                        let p = [ink[i - w], ink[i - w + 1], ink[i + 1], ink[i + w + 1],
-                                 ink[i + w], ink[i + w - 1], ink[i - 1], ink[i - w - 1]]
-                        let b = p.filter { $0 }.count
-                        guard b >= 2 && b <= 6 else { continue }
-                        let a = (0..<8).filter { !p[$0] && p[($0 + 1) % 8] }.count
-                        guard a == 1 else { continue }
-                        let first = pass == 0 ? p[0] && p[2] && p[4] : p[0] && p[2] && p[6]
-                        let second = pass == 0 ? p[2] && p[4] && p[6] : p[0] && p[4] && p[6]
-                        if !first && !second { remove.append(i) }
+        // Neighbours P2..P9 clockwise from north, as bits 0...7 of an index into `thinningRemoves`.
+        let offsets = [-w, -w + 1, 1, w + 1, w, w - 1, -1, -w - 1]
+        ink.withUnsafeMutableBufferPointer { ink in
+            while changed {
+                changed = false
+                for pass in 0..<2 {
+                    let removes = thinningRemoves[pass]
+                    remove.removeAll(keepingCapacity: true)
+                    for y in 1..<(h - 1) {
+                        for x in 1..<(w - 1) where ink[y * w + x] {
+                            let i = y * w + x
+                            var neighbours = 0
+                            for bit in 0..<8 where ink[i + offsets[bit]] { neighbours |= 1 << bit }
+                            if removes[neighbours] { remove.append(i) }
+                        }
                     }
+                    for i in remove { ink[i] = false }
+                    changed = changed || !remove.isEmpty
                 }
-                for i in remove { ink[i] = false }
-                changed = changed || !remove.isEmpty
             }
         }
         var points: [InkPoint] = []
@@ -52,6 +50,22 @@ public enum StrokeRedraw {
             }
         }
         return points
+    }
+
+    /// Whether Zhang-Suen's sub-iteration `pass` removes a pixel whose neighbours P2..P9 (clockwise from north)
+    /// are the bits 0...7 of the index: 2 to 6 of them inked, one 0-to-1 transition around the ring, and not both of
+    /// the sub-iteration's two triples inked (P2 P4 P6 or P4 P6 P8 in the first, P2 P4 P8 or P2 P6 P8 in the second).
+    static let thinningRemoves: [[Bool]] = (0..<2).map { pass in
+        (0..<256).map { neighbours in
+            let p = (0..<8).map { neighbours & (1 << $0) != 0 }
+            let b = p.filter { $0 }.count
+            guard b >= 2 && b <= 6 else { return false }
+            let a = (0..<8).filter { !p[$0] && p[($0 + 1) % 8] }.count
+            guard a == 1 else { return false }
+            let first = pass == 0 ? p[0] && p[2] && p[4] : p[0] && p[2] && p[6]
+            let second = pass == 0 ? p[2] && p[4] && p[6] : p[0] && p[4] && p[6]
+            return !first && !second
+        }
     }
 
     /// The skeleton as pen strokes: one two-point stroke between each pair of 8-neighbouring skeleton pixels, and
