@@ -92,6 +92,24 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertEqual(flat.array, dy.array)
     }
 
+    /// Forward, flatten and an identity dropout (answering, or at rate 0) hand on the tensor they were given, with
+    /// its values: no copy of the batch is made.
+    func testFlattenAndIdentityDropoutHandTheirInputOn() {
+        let x = randomTensor([3, 2, 2, 2], seed: 60), values = x.array
+        let flat = Flatten(name: "flat").forward(x, mode: .training)
+        XCTAssertTrue(flat === x)
+        XCTAssertEqual(flat.shape, [3, 8])
+        XCTAssertEqual(flat.array, values)
+        let dropout = Dropout(name: "dropout", rate: 0.5)
+        XCTAssertTrue(dropout.forward(x, mode: .inference) === x)
+        XCTAssertEqual(x.array, values)
+        let none = Dropout(name: "dropout", rate: 0)
+        XCTAssertTrue(none.forward(x, mode: .training) === x)
+        let dy = randomTensor([3, 8], seed: 61), gradient = dy.array
+        XCTAssertTrue(none.backward(dy) === dy)
+        XCTAssertEqual(dy.array, gradient, "at rate 0 the gradient passes unmasked")
+    }
+
     func testDenseGradients() {
         let dense = Dense(name: "dense", inputs: 7, outputs: 4)
         dense.weight.value.copy(from: randomTensor(dense.weight.shape, seed: 13))
