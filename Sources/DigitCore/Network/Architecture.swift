@@ -170,15 +170,18 @@ public struct Architecture: Sendable, Equatable {
         return result
     }
 
-    /// The layers with each convolution that is directly followed by max pooling joined to it in one stage
-    /// (`ConvolutionPooling`), sharing the same layer objects.
-    static func fusingConvolutionWithPooling(_ layers: [Layer]) -> [Layer] {
+    /// The layers with each convolution or batch normalization that is directly followed by max pooling joined to
+    /// it in one stage (`ConvolutionPooling`, `BatchNormPooling`), sharing the same layer objects.
+    static func fusingPooling(_ layers: [Layer]) -> [Layer] {
         var result: [Layer] = []
         var rest = layers[...]
         while let layer = rest.popFirst() {
             if let conv = layer as? Conv2D, let pool = rest.first as? MaxPool2D {
                 rest.removeFirst()
                 result.append(ConvolutionPooling(convolution: conv, pooling: pool))
+            } else if let normalization = layer as? BatchNorm, let pool = rest.first as? MaxPool2D {
+                rest.removeFirst()
+                result.append(BatchNormPooling(normalization: normalization, pooling: pool))
             } else {
                 result.append(layer)
             }

@@ -22,6 +22,8 @@ public final class BatchNorm: Layer {
     public var needsInputGradient = true
 
     private let output = Tensor(shape: [0])
+    /// One plane per worker, normalized and waiting to be pooled, when a pooling follows in the same stage.
+    private let planeScratch = Tensor(shape: [0])
     /// The last forward pass's input; backward computes `xhat` from it again rather than keeping a copy.
     private var input: Tensor?
     /// Per channel, the mean and `1 / sqrt(var + eps)` the last forward pass used.
@@ -53,16 +55,27 @@ public final class BatchNorm: Layer {
         return input
     }
 
-    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor { forward(input, mode: mode, pooledBy: nil) }
+
+    /// The forward pass, pooled by `pool` when one is given: each channel is normalized a sample's plane at a time
+    /// into per-worker scratch and pooled from there, so the whole-batch output never exists and the pooled output
+    /// is returned. The results are those of the two layers run in turn, bit for bit; backward needs only the
+    /// input, so it is the same either way.
+    func forward(_ input: Tensor, mode: Mode, pooledBy pool: MaxPool2D?) -> Tensor {
         let n = input.batch, c = channels, s = input.perSample / c
         precondition(input.perSample == c * s, "\(name) expects \(c) channels, got \(input.shape)")
         self.input = input
-        output.reshape(input.shape)
-        let x = input.data, y = output.data
+        if let pool {
+            pool.bind(inputShape: input.shape)
+            planeScratch.reshape([Parallel.workers, s])
+        } else {
+            output.reshape(input.shape)
+        }
+        let x = input.data, y = output.data, scratch = planeScratch.data
         let g = gamma.value.data, b = beta.value.data, rm = runningMean.value.data, rv = runningVariance.value.data
-        let m = Float(n * s), (mom, eps) = (momentum, epsilon), rectify = rectifies
+        let m = Float(n * s), (mom, eps) = (momentum, epsilon), rectify: Int32 = rectifies ? 1 : 0
         let means = means.data, invStd = inverseStd.data
-        Parallel.forSlices(c, minimumSlice: Parallel.elementsPerWorker / max(1, n * s)) { range, _ in
+        Parallel.forSlices(c, minimumSlice: Parallel.elementsPerWorker / max(1, n * s)) { range, worker in
             for ch in range {
                 var mean: Float, variance: Float
                 if mode == .training {
@@ -77,11 +90,20 @@ public final class BatchNorm: Layer {
                 let inv = 1 / (variance + eps).squareRoot()
                 invStd[ch] = inv
                 means[ch] = mean
-                digits_batchnorm_normalize(x + ch * s, n, s, c * s, mean, inv, g[ch], b[ch], rectify ? 1 : 0,
-                                           y + ch * s)
+                guard let pool else {
+                    digits_batchnorm_normalize(x + ch * s, n, s, c * s, mean, inv, g[ch], b[ch], rectify, y + ch * s)
+                    continue
+                }
+                let plane = scratch + worker * s
+                for sample in 0..<n {
+                    digits_batchnorm_normalize(x + (sample * c + ch) * s, 1, s, s, mean, inv, g[ch], b[ch], rectify,
+                                               plane)
+                    let index = sample * c + ch
+                    pool.pool(planes: index..<index + 1, from: plane)
+                }
             }
         }
-        return output
+        return pool?.pooled ?? output
     }
 
     /// `dx = gamma * invStd / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))`, the batch-statistics gradient,

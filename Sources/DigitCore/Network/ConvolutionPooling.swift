@@ -1,5 +1,5 @@
 // A convolution and the max pooling right after it, run as one stage: produced by rewriting the layer list
-// (`Architecture.fusingConvolutionWithPooling`), so the network itself stays a plain loop over stages.
+// (`Architecture.fusingPooling`), so the network itself stays a plain loop over stages.
 
 /// Pools each sample as soon as the convolution has computed it, while it is in cache, and unpools each sample's
 /// gradient just before the convolution uses it. The convolution's whole-batch output never exists; results are

@@ -26,7 +26,7 @@ public final class Network {
         memberLayers = architecture.makeMembers()
         layers = memberLayers.flatMap { $0 }
         memberLayers.forEach { $0.first?.needsInputGradient = false }
-        stages = memberLayers.map(Architecture.fusingConvolutionWithPooling)
+        stages = memberLayers.map(Architecture.fusingPooling)
     }
 
     /// Joins trained networks of one recipe into an ensemble of `members.count` (each with one member, the same
@@ -106,14 +106,12 @@ public final class Network {
         }
     }
 
-    /// Whether a convolution directly followed by max pooling runs as one stage that pools each sample as soon as
-    /// it is computed (and unpools each sample's gradient just before using it), so the convolution's output and
-    /// its gradient are touched while they are in cache. The results are the same either way.
-    public var fusesConvolutionWithPooling = true {
-        didSet {
-            stages = fusesConvolutionWithPooling ? memberLayers.map(Architecture.fusingConvolutionWithPooling)
-                                                 : memberLayers
-        }
+    /// Whether a convolution or batch normalization directly followed by max pooling runs as one stage with it,
+    /// pooling each sample's planes as soon as they are computed (a convolution also unpools each sample's gradient
+    /// just before using it), so the whole-batch output before the pooling never exists and what is pooled is
+    /// still in cache. The results are the same either way.
+    public var fusesPooling = true {
+        didSet { stages = fusesPooling ? memberLayers.map(Architecture.fusingPooling) : memberLayers }
     }
 
     /// Runs every stage; returns the logits `[N, K]` (an ensemble's averaged over its members).

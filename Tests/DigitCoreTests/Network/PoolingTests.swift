@@ -141,13 +141,33 @@ final class FusedConvolutionPoolingTests: XCTestCase {
         onEveryKernelPath { path in fusedPassMatchesLayerByLayer(architecture, input: input, labels: labels, path) }
     }
 
+    /// Batch normalization pooled in the same stage, with the pooling's ReLU (as `bnnet` has it) or its own, by 2
+    /// and by a ragged 3: training and answering as the layers one after the other give, and the same gradients.
+    func testFusedBatchNormPoolingMatchesLayerByLayer() {
+        let architecture = Architecture(
+            name: "fusion-test", about: "",
+            layers: [.conv(filters: 4, kernel: 3, padding: .same), .batchNorm, .relu, .maxPool(2),
+                     .conv(filters: 6, kernel: 3, padding: .valid), .batchNorm, .maxPool(2),
+                     .conv(filters: 5, kernel: 2, padding: .valid), .batchNorm, .relu,
+                     .conv(filters: 3, kernel: 1, padding: .valid), .batchNorm, .maxPool(3),
+                     .flatten, .dense(MNIST.classes)],
+            initializer: .he, recipe: Architecture.bnnet.recipe, inputSide: 28)
+        XCTAssertEqual(Architecture.fusingPooling(Network(architecture: architecture).layers)
+                           .filter { $0 is BatchNormPooling }.count, 3, "every pooling follows a batch norm")
+        let input = randomTensor([5, 1, 28, 28], seed: 102)
+        let labels: [UInt8] = [2, 7, 1, 8, 2]
+        onEveryKernelPath { path in
+            fusedPassMatchesLayerByLayer(architecture, input: input, labels: labels, path, parameters: 18)
+        }
+    }
+
     private func fusedPassMatchesLayerByLayer(_ architecture: Architecture, input: Tensor, labels: [UInt8],
-                                              _ path: String) {
+                                              _ path: String, parameters: Int = 8) {
         var results: [[[Float]]] = []
         for fused in [false, true] {
             let network = Network(architecture: architecture)
             network.initialize(seed: 101)
-            network.fusesConvolutionWithPooling = fused
+            network.fusesPooling = fused
             network.zeroGradients()
             let logits = network.forward(input, mode: .training).array
             let probabilities = Tensor(shape: [0]), dLogits = Tensor(shape: [0])
@@ -156,9 +176,10 @@ final class FusedConvolutionPoolingTests: XCTestCase {
             _ = SoftmaxCrossEntropy().lossAndGradient(logits: logitsTensor, labels: labels,
                                                       probabilities: probabilities, dLogits: dLogits)
             network.backward(dLogits)
-            results.append([logits] + network.parameters.map(\.grad.array))
+            let answers = network.forward(input, mode: .inference).array
+            results.append([logits, answers] + network.parameters.map(\.grad.array))
         }
-        XCTAssertEqual(results[0].count, 1 + 8)
+        XCTAssertEqual(results[0].count, 2 + parameters)
         for (index, (plain, fused)) in zip(results[0], results[1]).enumerated() {
             XCTAssertEqual(plain, fused, "result \(index), \(path)")
             XCTAssertTrue(plain.contains { $0 != 0 }, "result \(index) should not be all zeros, \(path)")
