@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side by side in one sitting on this machine: `digits bench` and the same networks in Keras (TensorFlow on the
-# CPU), run alternately, then medians and ratios as a Markdown table naming the machine.
+# CPU), run alternately, then medians (with each side's lowest and highest) and ratios (of the medians, and the
+# lowest and highest of the rounds') as a Markdown table naming the machine.
 #   scripts/compare-keras.sh [ROUNDS]     (default 3; each round measures every architecture on both sides)
 # tensorflow-cpu goes into a virtual environment of its own, .venv-keras/ (git-ignored), the first time.
 set -euo pipefail
@@ -47,14 +48,24 @@ print(f"Machine: {cpu}, {os.cpu_count()} cores, {vector}; TensorFlow {keras['ten
       f"OpenBLAS {'/'.join(cores)} kernels, SGEMM {sgemm:.0f} GFLOP/s (median); "
       f"medians of {len(next(iter(rows.values())))} alternating rounds.")
 print()
-print("| | digits | Keras | ratio |")
-print("| --- | --- | --- | --- |")
+print("| | digits | Keras | ratio | each round's ratio |")
+print("| --- | --- | --- | --- | --- |")
 measures = [("training (img/s)", "train_img_per_s", True), ("batch inference (img/s)", "infer_img_per_s", True),
             ("single-image latency (us)", "latency_us", False), ("peak memory (MB)", "peak_rss_mb", False)]
+
+def spread(values):
+    """The median, and the lowest and highest value in brackets."""
+    return f"{statistics.median(values):,.0f} ({min(values):,.0f}-{max(values):,.0f})"
+
 for arch in ["convnet", "bnnet"]:
     for title, key, higher in measures:
-        ours = statistics.median(r[key] for r in rows[(arch, "digits")])
-        theirs = statistics.median(r[key] for r in rows[(arch, "keras")])
-        ratio = ours / theirs if higher else theirs / ours
-        print(f"| {arch} {title} | {ours:,.0f} | {theirs:,.0f} | {ratio:.2f}x |")
+        ours = [r[key] for r in rows[(arch, "digits")]]
+        theirs = [r[key] for r in rows[(arch, "keras")]]
+        ratio = statistics.median(ours) / statistics.median(theirs)
+        # The rounds alternate, so round i of each side ran minutes apart on the same neighbours.
+        rounds = [a / b for a, b in zip(ours, theirs)]
+        if not higher:
+            ratio, rounds = 1 / ratio, [1 / r for r in rounds]
+        print(f"| {arch} {title} | {spread(ours)} | {spread(theirs)} | {ratio:.2f}x | "
+              f"{min(rounds):.2f}-{max(rounds):.2f}x |")
 PY
