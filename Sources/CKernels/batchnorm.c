@@ -128,8 +128,7 @@ static void batchnorm_backward_portable(const float *x, int rectify, const float
 DIGITS_TARGET_AVX2
 static void batchnorm_backward_avx2(const float *x, int rectify, const float *dy, size_t n, size_t count,
                                     size_t stride, float mean, float inverse_std, float gamma, float beta,
-                                    float *dx,
-                                    float *sum_dy, float *sum_dy_xhat) {
+                                    float *dx, float *sum_dy, float *sum_dy_xhat) {
     batchnorm_backward(x, rectify, dy, n, count, stride, mean, inverse_std, gamma, beta, dx, sum_dy, sum_dy_xhat);
 }
 

@@ -53,8 +53,9 @@ public enum StrokeRedraw {
     }
 
     /// Whether Zhang-Suen's sub-iteration `pass` removes a pixel whose neighbours P2..P9 (clockwise from north)
-    /// are the bits 0...7 of the index: 2 to 6 of them inked, one 0-to-1 transition around the ring, and not both of
-    /// the sub-iteration's two triples inked (P2 P4 P6 or P4 P6 P8 in the first, P2 P4 P8 or P2 P6 P8 in the second).
+    /// are the bits 0...7 of the index: 2 to 6 of them inked, one 0-to-1 transition around the ring, and neither of
+    /// the sub-iteration's two triples wholly inked (P2 P4 P6 and P4 P6 P8 in the first, P2 P4 P8 and P2 P6 P8 in the
+    /// second).
     static let thinningRemoves: [[Bool]] = (0..<2).map { pass in
         (0..<256).map { neighbours in
             let p = (0..<8).map { neighbours & (1 << $0) != 0 }
