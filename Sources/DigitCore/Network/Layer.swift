@@ -9,7 +9,9 @@ public enum Mode: Sendable { case training, inference }
 /// `forward` keeps what `backward` needs; `backward(dOut)` returns `dLoss/dInput` and *accumulates* into each
 /// parameter's `grad` (zeroing is the caller's job, `Parameter.zeroGrad`). `backward` may write its result over
 /// `dOut` and return it (batch normalization does, where input and output have one shape), so the caller gives
-/// `dOut` up: it holds no longer what it held once `backward` returns.
+/// `dOut` up: it holds no longer what it held once `backward` returns. Likewise `forward` may return its input
+/// itself (flatten, reading it in another shape; dropout when it is the identity), so a layer reshapes its output
+/// afresh on every forward pass and never relies on its shape afterwards.
 public protocol Layer: AnyObject {
     /// The layer's name in the model file and in summaries, e.g. `conv1`.
     var name: String { get }
