@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Before and after in one sitting: builds an earlier revision in a scratch worktree, then runs its
-# `digits bench --json` and the current build's alternately, and prints the medians and their ratios.
+# `digits bench --json` and the current build's alternately, and prints the medians, their ratios, and the range of
+# the ratios of the runs taken back to back.
 #   scripts/compare-builds.sh REVISION [RUNS] [ARCH]     (default 11 runs each, convnet)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,10 +32,12 @@ for line in open(path):
     side, text = line.split(" ", 1)
     rows[side].append(json.loads(text))
 print(f"{arch}, {commit} against the working tree, medians of {runs} alternating runs each")
-print("| | before | after | after / before |\n| --- | --- | --- | --- |")
+print("| | before | after | after / before | each pair's ratio |\n| --- | --- | --- | --- | --- |")
 for key, name in [("train_img_per_s", "training (img/s)"), ("infer_img_per_s", "batch inference (img/s)"),
                   ("latency_us", "latency (us)"), ("peak_rss_mb", "peak memory (MB)"),
                   ("sgemm_gflop_per_s", "SGEMM (GFLOP/s)")]:
     b, a = (statistics.median(r[key] for r in rows[s]) for s in ("before", "after"))
-    print(f"| {name} | {b:,.1f} | {a:,.1f} | {a / b:.3f} |")
+    # Run i of each build ran back to back, so their ratio is the least disturbed by the machine's neighbours.
+    pairs = [after[key] / before[key] for before, after in zip(rows["before"], rows["after"])]
+    print(f"| {name} | {b:,.1f} | {a:,.1f} | {a / b:.3f} | {min(pairs):.3f}-{max(pairs):.3f} |")
 PY
