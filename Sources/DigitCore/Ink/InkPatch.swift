@@ -64,4 +64,24 @@ public struct InkPatch: Sendable, Hashable {
         }
         return InkPatch(x0: x0 + first, y0: y0 + top, width: last - first, height: bottom - top, pixels: kept)
     }
+
+    /// The pixels whose index satisfies `keep` (the others cleared), shrunk to their ink's rows and columns; nil
+    /// when they hold no ink.
+    func keeping(_ keep: (Int) -> Bool) -> InkPatch? {
+        var top = Int.max, bottom = 0, first = Int.max, last = 0
+        for y in 0..<height {
+            for x in 0..<width where pixels[y * width + x] > 0 && keep(y * width + x) {
+                top = min(top, y); bottom = max(bottom, y + 1)
+                first = min(first, x); last = max(last, x + 1)
+            }
+        }
+        guard top < bottom else { return nil }
+        var kept = [Float](repeating: 0, count: (bottom - top) * (last - first))
+        for y in top..<bottom {
+            for x in first..<last where keep(y * width + x) {
+                kept[(y - top) * (last - first) + x - first] = pixels[y * width + x]
+            }
+        }
+        return InkPatch(x0: x0 + first, y0: y0 + top, width: last - first, height: bottom - top, pixels: kept)
+    }
 }

@@ -53,7 +53,7 @@ public struct DigitSegmenter: Sendable {
     /// so a lone digit reads exactly as it did before numbers.
     public func regions(strokes: [Stroke], width: Int, height: Int) -> [InkPatch] {
         let pieces = InkPieces.strokes(strokes, width: width, height: height)
-        return regions(of: pieces) {
+        return regions(of: pieces, wearsDown: false) {
             var canvas = InkCanvas(width: width, height: height)
             canvas.render(strokes)
             return InkPatch(x0: 0, y0: 0, width: width, height: height, pixels: canvas.pixels)
@@ -65,15 +65,19 @@ public struct DigitSegmenter: Sendable {
     public func regions(coverage pixels: [Float], width: Int, height: Int) -> [InkPatch] {
         guard width > 0, height > 0 else { return [] }
         let pieces = InkPieces.components(of: pixels, width: width, height: height)
-        return regions(of: pieces) { InkPatch(x0: 0, y0: 0, width: width, height: height, pixels: pixels) }
+        return regions(of: pieces, wearsDown: true) {
+            InkPatch(x0: 0, y0: 0, width: width, height: height, pixels: pixels)
+        }
     }
 
     /// Groups the pieces, drops specks, splits groups of touching digits, and orders the digits by position.
-    /// Ink that forms one group is read whole, however small, as it always was.
-    func regions(of pieces: [InkPatch], whole: () -> InkPatch) -> [InkPatch] {
+    /// Ink that forms one group is read whole, however small, as it always was. `wearsDown`: whether touching
+    /// digits may be one piece (an image's blob), as `TouchingDigits.wearsDown`.
+    func regions(of pieces: [InkPatch], wearsDown: Bool, whole: () -> InkPatch) -> [InkPatch] {
         let groups = Self.digitGroups(of: pieces)
         guard groups.count > 1 || Self.splitsLoneGroup else { return groups.isEmpty ? [] : [whole()] }
-        let splitter = TouchingDigits(classifier: classifier, isAlone: groups.count == 1, weights: weights)
+        var splitter = TouchingDigits(classifier: classifier, isAlone: groups.count == 1, weights: weights)
+        splitter.wearsDown = wearsDown
         let digits = memo.splits(of: groups, isAlone: groups.count == 1, model: classifier.answeringModel,
                                  by: splitter.split)
         if digits.count == 1 && groups.count == 1 { return [whole()] }

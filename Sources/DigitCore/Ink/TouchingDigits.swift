@@ -1,23 +1,27 @@
 // Splitting a group of ink that may hold several touching digits: cut it wherever a seam severing little ink runs
-// from top to bottom, read every run of consecutive slices as one digit, and keep the sequence of digits that scores
-// best, found by dynamic programming (recognition-based segmentation of numeral strings: over-segment, then let
-// the classifier choose how the slices join, as in Oliveira et al. 2002).
+// from top to bottom, or along a boundary between its strokes or the parts it wears down to (`InkParts`), read every
+// run of consecutive slices as one digit, and keep the sequence of digits that scores best, found by dynamic
+// programming (recognition-based segmentation of numeral strings: over-segment, then let the classifier choose how
+// the slices join, as in Oliveira et al. 2002).
 
 import Foundation
 
 /// Decides whether, and where, one group of pieces splits into digits.
 ///
 /// A group of width w and height h is a candidate when w / h >= `minimumAspect`. Its cuts
-/// c_0 (left edge) < c_1 < ... < c_K (right edge) are top-to-bottom seams, each right of the one before in every
-/// row. The ink between cuts c_i and c_j, read as one digit of width w_d, height h_d and ink m_d, with the
-/// classifier's two likeliest digits p1 >= p2, scores the sum of its `Feature`s times their `Weights`:
+/// c_0 (left edge) < c_1 < ... < c_K (right edge), in the order of their mean columns, are top-to-bottom seams,
+/// each right of the one before in every row, and boundaries between the group's pieces (the pad's strokes, or an
+/// image's blobs) and between the parts its ink wears down to (`InkParts`), which follow the ink. The ink between
+/// cuts c_i and c_j, when c_j has all of c_i's ink on its left (`Cut.encloses`), read as one digit of width w_d,
+/// height h_d and ink m_d, with the classifier's two likeliest digits p1 >= p2, scores the sum of its `Feature`s
+/// times their `Weights`:
 ///   confidence log p1, margin log(p1 / p2), width w_d / h, height h_d / h,
 ///   short max(0, `fullHeight` - h_d / h), wide max(0, w_d / h_d - `typicalAspect`), ink m_d / (stroke width * h_d),
-///   digit 1, crossing (stroke widths of ink severed by the cut c_i it starts at, `Seam.severed`; none at the left
+///   digit 1, crossing (stroke widths of ink severed by the cut c_i it starts at, `Cut.severed`; none at the left
 ///   edge), alone (1 when the group is all the ink there is and the digit is not the whole group), and nonDigit
 ///   (1 when the whole group reads as "not a digit").
 /// The costs among them have negative weights. The best reading is the path through the cuts maximising the sum:
-/// best(j) = max over i < j of best(i) + score(i, j).
+/// best(j) = max over i < j of best(i) + score(i, j), over the pairs that bound a slice.
 ///
 /// `nonDigit` is 0: with one number in five carrying a letter or a scribble (`digits fit-segmentation
 /// --non-digits Data/nondigits`), no value from -3 to 3 read more groups right. Touching digits read whole as a
@@ -190,13 +194,64 @@ public struct TouchingDigits: Sendable {
     /// Whether this group is all the ink there is.
     let isAlone: Bool
     var weights: Weights = .fitted
+    /// Whether to try the boundaries between the parts the ink wears down to (`InkParts`): for an image, whose
+    /// pieces are blobs in which touching digits are one. The pad's strokes part touching digits by themselves, and
+    /// wearing down a group's ink on every readout would cost about a millisecond.
+    var wearsDown = true
 
-    /// A top-to-bottom cut: per row of the group, the source column where the right-hand side begins, and
-    /// the ink it severs.
+    /// A cut from the top of the group to the bottom: which of the group's pixels lie left of it, the ink it
+    /// severs, and per row of the group the source column where its right-hand side begins, which orders and
+    /// spaces the cuts. A seam's left side is what lies left of those columns, and it severs what `Seam.severed`
+    /// counts; a boundary between parts (`InkParts`) has the parts' own pixels on its sides, so it may part digits
+    /// that interleave in a row, and severs what `severed` counts.
     struct Cut {
-        var columns: [Int]
+        let left: [Bool]
+        let columns: [Int]
         var crossed: Float
-        var meanColumn: Float { Float(columns.reduce(0, +)) / Float(max(1, columns.count)) }
+        /// Whether the cut is a seam (or an edge of the group), or a boundary between parts.
+        let isSeam: Bool
+        var meanColumn: Float { Self.mean(columns) }
+
+        /// The seam along `columns` (per row, the first source column right of it).
+        init(seam columns: [Int], in whole: InkPatch) {
+            var left = [Bool](repeating: false, count: whole.pixels.count)
+            for (y, column) in columns.enumerated() {
+                for x in 0..<min(max(column - whole.x0, 0), whole.width) { left[y * whole.width + x] = true }
+            }
+            (self.left, self.columns, isSeam) = (left, columns, true)
+            crossed = Seam.severed(whole, columns)
+        }
+
+        /// The boundary between parts with `left` on its left (`columns` as `InkParts` gives them).
+        init(parting left: [Bool], columns: [Int], in whole: InkPatch) {
+            (self.left, self.columns, isSeam) = (left, columns, false)
+            crossed = Self.severed(whole, left)
+        }
+
+        static func mean(_ columns: [Int]) -> Float { Float(columns.reduce(0, +)) / Float(max(1, columns.count)) }
+
+        /// The ink a boundary severs: p(a) * p(b) over the pixels a and b, side by side or one above the other,
+        /// that it puts on opposite sides (for a seam, the same as `Seam.severed`).
+        static func severed(_ whole: InkPatch, _ left: [Bool]) -> Float {
+            let (width, pixels) = (whole.width, whole.pixels)
+            var total: Float = 0
+            for y in 0..<whole.height {
+                for x in 0..<width {
+                    let at = y * width + x
+                    guard pixels[at] > 0 else { continue }
+                    if x + 1 < width && left[at] != left[at + 1] { total += pixels[at] * pixels[at + 1] }
+                    if y + 1 < whole.height && left[at] != left[at + width] { total += pixels[at] * pixels[at + width] }
+                }
+            }
+            return total
+        }
+
+        /// Whether every inked pixel (`ink`, the indices of the group's pixels that hold any) on `other`'s left is
+        /// on this cut's left too. Seams are kept so (`cuts`), so only a boundary between parts is looked at.
+        func encloses(_ other: Cut, ink: [Int]) -> Bool {
+            if isSeam && other.isSeam { return Self.mean(columns) >= Self.mean(other.columns) }
+            return !ink.contains { other.left[$0] && !left[$0] }
+        }
     }
 
     /// The group's digits, left to right, each as its pieces.
@@ -211,19 +266,19 @@ public struct TouchingDigits: Sendable {
     func lattice(_ group: [InkPatch]) -> Lattice? {
         let whole = InkPatch.union(group)
         guard whole.aspect >= Self.minimumAspect else { return nil }
-        let cuts = self.cuts(whole)
+        let cuts = self.cuts(whole, pieces: group)
         guard cuts.count > 2 else { return nil }
         let height = Float(whole.height), strokeWidth = Self.strokeWidth(whole)
+        let ink = whole.pixels.indices.filter { whole.pixels[$0] > 0 }
 
         // Every run of slices that may be a digit, then all of them through the classifier at once.
         var spans: [(i: Int, j: Int, patch: InkPatch)] = [], images: [[Float]] = []
         for i in 0..<(cuts.count - 1) {
             for j in (i + 1)..<cuts.count {
                 let isWhole = i == 0 && j == cuts.count - 1
-                guard let patch = Self.slice(whole, from: cuts[i], to: cuts[j]) else { continue }
-                if Float(patch.width) > Self.maximumPartAspect * height && !isWhole {
-                    if i == 0 { continue } else { break }
-                }
+                guard cuts[j].encloses(cuts[i], ink: ink),
+                      let patch = Self.slice(whole, from: cuts[i], to: cuts[j]) else { continue }
+                if Float(patch.width) > Self.maximumPartAspect * height && !isWhole { continue }
                 guard isWhole || Self.mayBeDigit(patch, height: height, strokeWidth: strokeWidth),
                       let image = DigitPreprocessor.mnistImage(from: patch.pixels, width: patch.width,
                                                                height: patch.height) else { continue }
@@ -275,37 +330,53 @@ public struct TouchingDigits: Sendable {
 
     /// The group's ink from cut `left` up to cut `right`, shrunk to its ink; nil when there is none.
     static func slice(_ whole: InkPatch, from left: Cut, to right: Cut) -> InkPatch? {
-        let row = { (cut: Cut, y: Int) in cut.columns[min(max(y - whole.y0, 0), cut.columns.count - 1)] }
-        return whole.cut(left: false) { row(left, $0) }?.cut(left: true) { row(right, $0) }
+        whole.keeping { right.left[$0] && !left.left[$0] }
     }
 
     /// The group's cuts, left to right, its edges included: seams started every `seedSpacing` of the height,
-    /// fewest severed ink first, none within `cutSpacing` of another. Each is kept right of the one before it in
-    /// every row, so consecutive cuts bound a slice.
-    func cuts(_ whole: InkPatch) -> [Cut] {
+    /// fewest severed ink first, none within `cutSpacing` of another, each keeping what the one before it has on
+    /// its left; and as many boundaries between the group's `pieces` and between the parts its ink wears down to
+    /// (`InkParts`), chosen the same way among themselves. Two cuts bound a slice when the right one `encloses` the
+    /// left one: any two seams do, and a seam and a boundary between parts do when the seam runs within a part.
+    func cuts(_ whole: InkPatch, pieces: [InkPatch] = []) -> [Cut] {
         let minimumWidth = max(1, Int(Self.seamMargin * Float(whole.height)))
         let budget = min(Self.maximumCuts, Int((Self.cutsPerAspect * whole.aspect).rounded(.up)))
         let seedStep = max(1, Int(Self.seedSpacing * Float(whole.height)))
         let seeds = stride(from: whole.x0 + minimumWidth, to: whole.x1 - minimumWidth, by: seedStep)
-        let candidates = seeds.map { column in
+        let seams = seeds.map { column in
             let path = Seam.find(in: whole, near: column, minimumWidth: minimumWidth)
-            return Cut(columns: path, crossed: Seam.severed(whole, path))
+            return (columns: path, crossed: Seam.severed(whole, path))
         }
+        let strokeWidth = Self.strokeWidth(whole)
+        let minimumInk = Self.minimumPartInk * strokeWidth * Float(whole.height)
+        // Between pieces nothing is severed, even where two strokes cross.
+        let parted = InkParts.boundaries(in: whole, between: pieces, minimumInk: minimumInk).map {
+            var cut = Cut(parting: $0.left, columns: $0.columns, in: whole)
+            cut.crossed = 0
+            return cut
+        } + (wearsDown ? InkParts.boundaries(in: whole, strokeWidth: strokeWidth, minimumInk: minimumInk) : []).map {
+            Cut(parting: $0.left, columns: $0.columns, in: whole)
+        }
+        // The indices of up to `budget` of the candidates, fewest severed first, spaced, left to right.
         let spacing = Self.cutSpacing * Float(whole.height)
-        var chosen: [Cut] = []
-        for cut in candidates.sorted(by: { $0.crossed < $1.crossed }) where chosen.count < budget {
-            if chosen.allSatisfy({ abs($0.meanColumn - cut.meanColumn) >= spacing }) { chosen.append(cut) }
-        }
-        var ordered = [Cut(columns: [Int](repeating: whole.x0, count: whole.height), crossed: 0)]
-        for var cut in chosen.sorted(by: { $0.meanColumn < $1.meanColumn }) {
-            let before = ordered[ordered.count - 1].columns
-            if zip(cut.columns, before).contains(where: { $0 < $1 }) {
-                cut.columns = zip(cut.columns, before).map(max)
-                cut.crossed = Seam.severed(whole, cut.columns)
+        func choose(_ candidates: [(columns: [Int], crossed: Float)]) -> [Int] {
+            var chosen: [(index: Int, mean: Float)] = []
+            for index in candidates.indices.sorted(by: { candidates[$0].crossed < candidates[$1].crossed })
+            where chosen.count < budget {
+                let mean = Cut.mean(candidates[index].columns)
+                if chosen.allSatisfy({ abs($0.mean - mean) >= spacing }) { chosen.append((index, mean)) }
             }
-            ordered.append(cut)
+            return chosen.sorted { $0.mean < $1.mean }.map(\.index)
         }
-        ordered.append(Cut(columns: [Int](repeating: whole.x1, count: whole.height), crossed: 0))
+        var ordered = [Cut(seam: [Int](repeating: whole.x0, count: whole.height), in: whole)]
+        var before = ordered[0].columns
+        for index in choose(seams) {
+            before = zip(seams[index].columns, before).map(max)
+            ordered.append(Cut(seam: before, in: whole))
+        }
+        let parts = choose(parted.map { ($0.columns, $0.crossed) }).map { parted[$0] }
+        ordered = [ordered[0]] + (ordered.dropFirst() + parts).sorted { $0.meanColumn < $1.meanColumn }
+        ordered.append(Cut(seam: [Int](repeating: whole.x1, count: whole.height), in: whole))
         return ordered
     }
 

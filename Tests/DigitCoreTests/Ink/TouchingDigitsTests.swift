@@ -13,19 +13,30 @@ final class TouchingDigitsTests: XCTestCase {
                  pixels: DrawnDigits.coverage(strokes, width: width, height: height))
     }
 
-    /// Cuts start at the group's left edge, end at its right edge, and each lies right of the one before in
-    /// every row, so that consecutive cuts bound a slice of ink.
-    func testCutsRunLeftToRightInEveryRow() throws {
+    /// Cuts start at the group's left edge and end at its right edge, in the order of their mean columns; the
+    /// seams among them lie each right of the one before in every row, so that each encloses the one before and
+    /// any two bound a slice of ink.
+    func testCutsRunLeftToRight() throws {
         let pair = DrawnDigits.touchingPair(2, 5)
         let whole = try XCTUnwrap(patch(pair.strokes, width: pair.width, height: pair.height)
             .cut(left: false) { _ in 0 })
         let cuts = TouchingDigits(classifier: SureOfEverything(), isAlone: false).cuts(whole)
         XCTAssertGreaterThan(cuts.count, 2)
-        XCTAssertEqual(cuts.first?.columns, [Int](repeating: whole.x0, count: whole.height))
-        XCTAssertEqual(cuts.last?.columns, [Int](repeating: whole.x1, count: whole.height))
-        for (before, after) in zip(cuts, cuts.dropFirst()) {
+        let (first, last) = (try XCTUnwrap(cuts.first), try XCTUnwrap(cuts.last))
+        XCTAssertEqual(first.columns, [Int](repeating: whole.x0, count: whole.height))
+        XCTAssertEqual(last.columns, [Int](repeating: whole.x1, count: whole.height))
+        XCTAssertFalse(first.left.contains(true))
+        XCTAssertFalse(last.left.contains(false))
+        let seams = cuts.filter(\.isSeam)
+        XCTAssertGreaterThan(seams.count, 2)
+        for (before, after) in zip(seams, seams.dropFirst()) {
             XCTAssertTrue(zip(before.columns, after.columns).allSatisfy { $0 <= $1 })
+            XCTAssertEqual(after.left, whole.pixels.indices.map {
+                whole.x0 + $0 % whole.width < after.columns[$0 / whole.width]
+            })
+            XCTAssertFalse(zip(before.left, after.left).contains { $0 && !$1 })
         }
+        XCTAssertTrue(zip(cuts, cuts.dropFirst()).allSatisfy { $0.meanColumn <= $1.meanColumn })
     }
 
     /// Two digits apart, given as one group, get a cut through the gap between them that crosses no ink.
@@ -51,6 +62,40 @@ final class TouchingDigitsTests: XCTestCase {
             XCTAssertEqual(reader.read(coverage: canvas, width: chain.width, height: chain.height).text, text)
             XCTAssertEqual(reader.read(strokes: chain.strokes, width: chain.width, height: chain.height).text, text)
         }
+    }
+
+    /// Digits whose strokes cross, drawn in the pad, read digit for digit: the boundary between their strokes
+    /// parts them where no seam and no wearing down of the ink could, and it severs no stroke.
+    func testDigitsWhoseStrokesCrossReadDigitForDigit() throws {
+        let reader = try ShippedRecognizer.reader()
+        for digits in [[0, 2], [2, 4], [2, 7], [4, 2], [7, 4], [4, 0]] {
+            let pair = DrawnDigits.number(digits, gaps: -0.2...(-0.2))
+            let canvas = DrawnDigits.coverage(pair.strokes, width: pair.width, height: pair.height)
+            XCTAssertEqual(InkPieces.components(of: canvas, width: pair.width, height: pair.height).count, 1,
+                           "\(digits) cross")
+            XCTAssertEqual(reader.read(strokes: pair.strokes, width: pair.width, height: pair.height).text,
+                           digits.map(String.init).joined())
+        }
+    }
+
+    /// Digits of several strokes (a 1 with a flag and a base, a 7 with a crossbar, an open 4) stay one digit,
+    /// though the boundaries between their strokes sever nothing.
+    func testDigitsOfSeveralStrokesStayWhole() throws {
+        let reader = try ShippedRecognizer.reader()
+        var rng = SplitMix64(seed: 5), tried = 0
+        for style in [DigitStyle.flaggedOne, .crossedSeven, .openFour] {
+            for _ in 0..<12 {
+                let height = rng.uniform(60, 160), radius = rng.uniform(2, 9)
+                let strokes = style.strokes(&rng).map { line in
+                    Stroke(points: line.map { InkPoint(x: 40 + $0.x * height, y: 30 + $0.y * height) }, radius: radius)
+                }
+                guard strokes.count > 1 else { continue }  // a 1 with a flag and no base
+                tried += 1
+                let reading = reader.read(strokes: strokes, width: Int(height) + 100, height: Int(height) + 60)
+                XCTAssertEqual(reading.digits.count, 1, "\(style) \(height) \(radius): \(reading.text)")
+            }
+        }
+        XCTAssertGreaterThan(tried, 30)
     }
 
     /// A single digit, whatever its size and pen, is one digit read from the whole canvas, exactly as before
