@@ -131,14 +131,17 @@ enum PadView {
         }
     }
 
-    /// Which digit of the number the bars show: the one the last stroke ended in, else the last.
+    /// Which digit of the number the bars show: the one whose box holds most of the last stroke's points (the
+    /// stroke being drawn, else the last drawn), the smaller box of two that hold as many (a digit written over
+    /// another), else the last.
     static func focusIndex(_ state: PadState) -> Int? {
         guard let digits = state.prediction?.number.digits, !digits.isEmpty else { return nil }
-        if let point = (state.current ?? state.strokes.last)?.points.last,
-           let index = digits.firstIndex(where: { $0.bounds.contains(Int(point.x), Int(point.y)) }) {
-            return index
-        }
-        return digits.count - 1
+        let points = (state.current ?? state.strokes.last)?.points ?? []
+        let held = digits.map { digit in points.filter { digit.bounds.contains(Int($0.x), Int($0.y)) }.count }
+        let area = digits.map { $0.bounds.width * $0.bounds.height }
+        guard let best = digits.indices.max(by: { (held[$0], -area[$0]) < (held[$1], -area[$1]) }),
+              held[best] > 0 else { return digits.count - 1 }
+        return best
     }
 
     /// The ten bars of the digit in focus, with what the pad makes of it above them.

@@ -29,6 +29,32 @@ final class PadStateTests: XCTestCase {
         XCTAssertNil(state.prediction)
     }
 
+    /// The bars show the digit the last stroke was drawn in: the box holding most of its points, and of two boxes
+    /// holding all of them (a 6 written over a 0), the smaller.
+    func testTheBarsFollowTheDigitTheLastStrokeDrew() throws {
+        var state = PadState(layout: layout())
+        let digit = { (x: Int, width: Int, label: Int) in
+            NumberReading.Digit(reading: DigitReading(probabilities: (0..<10).map { $0 == label ? 0.91 : 0.01 }),
+                                bounds: Rect(x: x, y: 50, width: width, height: 200), image: [])
+        }
+        state.prediction = Prediction(generation: 1, number: NumberReading(digits: [digit(40, 200, 0), digit(150, 80, 6)]))
+        let canvas = state.layout.canvas
+        // A stroke from inside the 0 alone to the overlap, most of its points in the 0 alone.
+        XCTAssertEqual(state.handlePointer(.press(x: canvas.x + 60, y: canvas.y + 100, button: 1)), .drew)
+        for x in [70, 80, 90, 160] { _ = state.handlePointer(.motion(x: canvas.x + x, y: canvas.y + 100)) }
+        XCTAssertEqual(PadView.focusIndex(state), 0)
+        _ = state.handlePointer(.release(x: canvas.x + 160, y: canvas.y + 100, button: 1))
+        XCTAssertEqual(PadView.focusIndex(state), 0, "the last stroke, once finished")
+        // A stroke within the overlap: both boxes hold it, the 6's is smaller.
+        XCTAssertEqual(state.handlePointer(.press(x: canvas.x + 160, y: canvas.y + 80, button: 1)), .drew)
+        for y in [120, 160, 200] { _ = state.handlePointer(.motion(x: canvas.x + 170, y: canvas.y + y)) }
+        XCTAssertEqual(PadView.focusIndex(state), 1)
+        // A stroke outside every digit: the last digit.
+        _ = state.handlePointer(.release(x: canvas.x + 170, y: canvas.y + 200, button: 1))
+        XCTAssertEqual(state.handlePointer(.press(x: canvas.x + 400, y: canvas.y + 100, button: 1)), .drew)
+        XCTAssertEqual(PadView.focusIndex(state), 1)
+    }
+
     func testPressOutsideTheCanvasDrawsNothing() {
         var state = PadState(layout: layout())
         let panel = state.layout.number

@@ -14,9 +14,9 @@ enum InkParts {
     /// digits that touch by a stroke's width, while a digit's own strokes keep a core.
     static let deepest: Float = 0.6
 
-    /// A boundary: which of the group's pixels lie on its left, and per row of the group the source column where
-    /// its right-hand side begins.
-    typealias Boundary = (left: [Bool], columns: [Int])
+    /// A boundary: which of the group's pixels lie on its left, per row of the group the source column where its
+    /// right-hand side begins, and the parts on its left.
+    typealias Boundary = (left: [Bool], columns: [Int], parts: Set<Int>)
 
     /// The boundaries between the parts `whole` wears down to, left to right within a depth and depth after depth
     /// (duplicates left out). At depth 0 the parts are the blobs of ink as
@@ -49,7 +49,8 @@ enum InkParts {
     }
 
     /// The boundaries between `pieces` (strokes, or blobs) of the group `whole`, each pixel going to the piece
-    /// with the most ink there: strokes that cross are parted where no wearing down of their ink would part them.
+    /// with the most ink there, and `parts` the indices of the pieces on its left: strokes that cross are parted
+    /// where no wearing down of their ink would part them.
     static func boundaries(in whole: InkPatch, between pieces: [InkPatch], minimumInk: Float)
         -> [Boundary] {
         guard pieces.count > 1 else { return [] }
@@ -66,6 +67,25 @@ enum InkParts {
             }
         }
         return boundaries(Parts(labels: labels, count: pieces.count), whole: whole, minimumInk: minimumInk)
+    }
+
+    /// The ink the pieces in `left` and the others share: the sum over the group's pixels of the lesser of the two
+    /// sides' coverage. Where two strokes of width w cross, about w * w.
+    static func overlap(of pieces: [InkPatch], left: Set<Int>, in whole: InkPatch) -> Float {
+        var leftInk = [Float](repeating: 0, count: whole.pixels.count), rightInk = leftInk
+        for (index, piece) in pieces.enumerated() {
+            for y in 0..<piece.height {
+                for x in 0..<piece.width where piece.pixels[y * piece.width + x] > 0 {
+                    let at = (piece.y0 - whole.y0 + y) * whole.width + piece.x0 - whole.x0 + x
+                    if left.contains(index) {
+                        leftInk[at] = max(leftInk[at], piece.pixels[y * piece.width + x])
+                    } else {
+                        rightInk[at] = max(rightInk[at], piece.pixels[y * piece.width + x])
+                    }
+                }
+            }
+        }
+        return zip(leftInk, rightInk).reduce(0) { $0 + min($1.0, $1.1) }
     }
 
     /// Each pixel's chessboard distance to the nearest background pixel (or the patch's edge): 0 for
@@ -196,7 +216,7 @@ enum InkParts {
                 let label = parts.labels[at]
                 return label >= 0 ? rank[Int(label)] < k : at % width < boundary[at / width]
             }
-            result.append((left, boundary.map { whole.x0 + $0 }))
+            result.append((left, boundary.map { whole.x0 + $0 }, Set(order.prefix(k))))
         }
         return result
     }

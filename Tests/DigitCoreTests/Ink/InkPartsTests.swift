@@ -46,8 +46,8 @@ final class InkPartsTests: XCTestCase {
         let edge = TouchingDigits.Cut(seam: [Int](repeating: whole.x0, count: whole.height), in: whole)
         let end = TouchingDigits.Cut(seam: [Int](repeating: whole.x1, count: whole.height), in: whole)
         let cut = TouchingDigits.Cut(parting: boundary.left, columns: boundary.columns, in: whole)
-        let first = try XCTUnwrap(TouchingDigits.slice(whole, from: edge, to: cut))
-        let second = try XCTUnwrap(TouchingDigits.slice(whole, from: cut, to: end))
+        let first = try XCTUnwrap(TouchingDigits.slice(whole, from: edge, to: cut, pieces: []))
+        let second = try XCTUnwrap(TouchingDigits.slice(whole, from: cut, to: end, pieces: []))
         XCTAssertEqual([first.x0, first.y0, first.width, first.height], [12, 20, 38, 40])
         XCTAssertEqual(first.mass, Float(4 * 40 + 34 * 4))
         XCTAssertEqual([second.x0, second.y0, second.width, second.height], [34, 28, 6, 32])
@@ -58,7 +58,8 @@ final class InkPartsTests: XCTestCase {
     }
 
     /// Two strokes that cross part between them: each pixel goes to the stroke with the most ink there, where
-    /// wearing the ink down would never part them.
+    /// wearing the ink down would never part them; and sliced between such boundaries, each stroke is whole, the
+    /// pixels where they cross included.
     func testCrossingStrokesPartBetweenThem() throws {
         let bar = patch(width: 30, height: 40, boxes: [(0, 10, 30, 14)])
         let stem = patch(width: 30, height: 40, boxes: [(20, 0, 24, 40)])
@@ -72,6 +73,18 @@ final class InkPartsTests: XCTestCase {
             XCTAssertEqual(boundary.left[at], bar.pixels[at] > 0, "pixel \(at % 30), \(at / 30)")
         }
         XCTAssertTrue(InkParts.boundaries(in: whole, between: [whole], minimumInk: 40).isEmpty)
+
+        XCTAssertEqual(boundary.parts, [0])
+        var cut = TouchingDigits.Cut(parting: boundary.left, columns: boundary.columns, in: whole)
+        var edge = TouchingDigits.Cut(seam: [Int](repeating: whole.x0, count: whole.height), in: whole)
+        var end = TouchingDigits.Cut(seam: [Int](repeating: whole.x1, count: whole.height), in: whole)
+        let bare = try XCTUnwrap(TouchingDigits.slice(whole, from: cut, to: end, pieces: [bar, stem]))
+        XCTAssertEqual(bare.mass, Float(4 * 40 - 4 * 4), "by pixels, the crossing goes to the bar")
+        (cut.pieces, edge.pieces, end.pieces) = (boundary.parts, [], [0, 1])
+        let wholeStem = try XCTUnwrap(TouchingDigits.slice(whole, from: cut, to: end, pieces: [bar, stem]))
+        XCTAssertEqual(wholeStem, stem.keeping { _ in true })
+        XCTAssertEqual(try XCTUnwrap(TouchingDigits.slice(whole, from: edge, to: cut, pieces: [bar, stem])).mass,
+                       Float(30 * 4))
     }
 
     /// A ring as thick as its strokes wears thinner but never falls apart, and a part too light to be a digit
