@@ -11,30 +11,32 @@ enum InkParts {
     /// A core smaller than this fraction of the largest at its depth is a stroke's end worn thin, not a part.
     static let coreFraction: Float = 0.15
     /// The ink is worn away at most this fraction of the stroke width from each side: deep enough to part
-    /// digits that touch by a stroke's width, while a digit's own strokes keep a core.
+    /// digits that touch by a stroke's width, while a digit's own strokes keep a core...
     static let deepest: Float = 0.6
+    /// ...in this many steps after depth 0, so that a large image's thick strokes cost no more than thin ones.
+    static let depthSteps = 6
 
     /// A boundary: which of the group's pixels lie on its left, per row of the group the source column where its
     /// right-hand side begins, and the parts on its left.
     typealias Boundary = (left: [Bool], columns: [Int], parts: Set<Int>)
 
     /// The boundaries between the parts `whole` wears down to, left to right within a depth and depth after depth
-    /// (duplicates left out). At depth 0 the parts are the blobs of ink as
-    /// they are; at depth d, the cores are the ink at least d + 1 pixels from the background (chessboard
-    /// distance), each pixel goes to the core it reaches first through ink, and a blob without a core stays one
-    /// part. Parts are ordered by the mean column of their ink; the boundary after the k-th has the first k parts'
-    /// pixels on its left, and its column in row y is just right of their rightmost ink there (or at the rest's
-    /// leftmost ink, in a row where the first k have none), which also places the background. Only boundaries
+    /// (duplicates left out), for depths from 0 to `deepest` of the stroke width in `depthSteps` steps. At depth 0 the
+    /// parts are the blobs of ink as they are; at depth d, the cores are the ink at least d + 1 pixels from the
+    /// background (chessboard distance), each pixel goes to the core it reaches first through ink, and a blob without a
+    /// core stays one part. Parts are ordered by the mean column of their ink; the boundary after the k-th has the
+    /// first k parts' pixels on its left, and its column in row y is just right of their rightmost ink there (or at the
+    /// rest's leftmost ink, in a row where the first k have none), which also places the background. Only boundaries
     /// with at least `minimumInk` on each side are given.
     static func boundaries(in whole: InkPatch, strokeWidth: Float, minimumInk: Float)
         -> [Boundary] {
         let (width, height) = (whole.width, whole.height)
         let ink = whole.pixels.map { $0 >= inkLevel }, reach = whole.pixels.map { $0 > 0 }
         let depth = distances(ink, width: width, height: height)
-        let deepest = max(0, Int(deepest * strokeWidth))
+        let levels = Set((0...Self.depthSteps).map { Int(Float($0) / Float(Self.depthSteps) * deepest * strokeWidth) })
         var found: [Boundary] = [], seen = Set<[Bool]>()
         var lastParts: [Int32] = []
-        for level in 0...deepest {
+        for level in levels.sorted() {
             let parts = self.parts(reach, depth: depth, level: level, width: width, height: height)
             guard parts.labels != lastParts else { continue }
             lastParts = parts.labels

@@ -215,7 +215,9 @@ public struct TouchingDigits: Sendable {
     /// group's edges, also know which pieces lie on their left, so that a slice between two of them is its pieces
     /// whole, even where another piece crosses them.
     struct Cut {
-        let left: [Bool]
+        /// Which pixels lie on the left of a boundary between parts; a seam's are those left of its columns.
+        private let mask: [Bool]?
+        private let x0: Int, width: Int, pixelCount: Int
         let columns: [Int]
         var crossed: Float
         /// Whether the cut is a seam (or an edge of the group), or a boundary between parts.
@@ -226,19 +228,23 @@ public struct TouchingDigits: Sendable {
 
         /// The seam along `columns` (per row, the first source column right of it).
         init(seam columns: [Int], in whole: InkPatch) {
-            var left = [Bool](repeating: false, count: whole.pixels.count)
-            for (y, column) in columns.enumerated() {
-                for x in 0..<min(max(column - whole.x0, 0), whole.width) { left[y * whole.width + x] = true }
-            }
-            (self.left, self.columns, isSeam) = (left, columns, true)
+            (mask, self.columns, isSeam) = (nil, columns, true)
+            (x0, width, pixelCount) = (whole.x0, whole.width, whole.pixels.count)
             crossed = Seam.severed(whole, columns)
         }
 
         /// The boundary between parts with `left` on its left (`columns` as `InkParts` gives them).
         init(parting left: [Bool], columns: [Int], in whole: InkPatch) {
-            (self.left, self.columns, isSeam) = (left, columns, false)
+            (mask, self.columns, isSeam) = (left, columns, false)
+            (x0, width, pixelCount) = (whole.x0, whole.width, whole.pixels.count)
             crossed = Self.severed(whole, left)
         }
+
+        /// Whether the group's pixel at index `at` lies on the cut's left.
+        func isLeft(_ at: Int) -> Bool { mask?[at] ?? (x0 + at % width < columns[at / width]) }
+
+        /// Every pixel of the group: whether it lies on the cut's left.
+        var left: [Bool] { mask ?? (0..<pixelCount).map(isLeft) }
 
         static func mean(_ columns: [Int]) -> Float { Float(columns.reduce(0, +)) / Float(max(1, columns.count)) }
 
@@ -263,7 +269,7 @@ public struct TouchingDigits: Sendable {
         func encloses(_ other: Cut, ink: [Int]) -> Bool {
             if let pieces, let others = other.pieces { return pieces.isSuperset(of: others) }
             if isSeam && other.isSeam { return Self.mean(columns) >= Self.mean(other.columns) }
-            return !ink.contains { other.left[$0] && !left[$0] }
+            return !ink.contains { other.isLeft($0) && !isLeft($0) }
         }
     }
 
@@ -348,7 +354,7 @@ public struct TouchingDigits: Sendable {
             let between = rightPieces.subtracting(leftPieces)
             return between.isEmpty ? nil : InkPatch.union(between.sorted().map { pieces[$0] }).keeping { _ in true }
         }
-        return whole.keeping { right.left[$0] && !left.left[$0] }
+        return whole.keeping { right.isLeft($0) && !left.isLeft($0) }
     }
 
     /// The group's cuts, left to right, its edges included: seams started every `seedSpacing` of the height,
