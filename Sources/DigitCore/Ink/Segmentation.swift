@@ -78,8 +78,8 @@ public struct DigitSegmenter: Sendable {
         guard groups.count > 1 || Self.splitsLoneGroup else { return groups.isEmpty ? [] : [whole()] }
         var splitter = TouchingDigits(classifier: classifier, isAlone: groups.count == 1, weights: weights)
         splitter.wearsDown = wearsDown
-        let digits = memo.splits(of: groups, isAlone: groups.count == 1, model: classifier.answeringModel,
-                                 by: splitter.split)
+        let digits = memo.splits(of: groups, isAlone: groups.count == 1, wearsDown: wearsDown,
+                                 model: classifier.answeringModel, by: splitter.split)
         if digits.count == 1 && groups.count == 1 { return [whole()] }
         return digits.map(InkPatch.union).sorted { $0.centreX < $1.centreX }
     }
@@ -180,19 +180,19 @@ extension InkPatch {
 /// is reused only with the model that weighed it (`DigitClassifying.answeringModel`).
 final class SplitMemo: Sendable {
     private struct Key: Hashable {
-        let isAlone: Bool
+        let isAlone: Bool, wearsDown: Bool
         let model: ObjectIdentifier?
         let pieces: [InkPatch]
     }
     private let last = Mutex<[Key: [[InkPatch]]]>([:])
 
-    /// `split` of each group, or what it gave the last reading for the same ink and model.
-    func splits(of groups: [[InkPatch]], isAlone: Bool, model: ObjectIdentifier?,
+    /// `split` of each group, or what it gave the last reading for the same ink, model and way of splitting.
+    func splits(of groups: [[InkPatch]], isAlone: Bool, wearsDown: Bool, model: ObjectIdentifier?,
                 by split: ([InkPatch]) -> [[InkPatch]]) -> [[InkPatch]] {
         let previous = last.withLock { $0 }
         var current: [Key: [[InkPatch]]] = [:]
         let digits = groups.flatMap { group in
-            let key = Key(isAlone: isAlone, model: model, pieces: group)
+            let key = Key(isAlone: isAlone, wearsDown: wearsDown, model: model, pieces: group)
             let digits = current[key] ?? previous[key] ?? split(group)
             current[key] = digits
             return digits

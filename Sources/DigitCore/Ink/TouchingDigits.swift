@@ -233,11 +233,12 @@ public struct TouchingDigits: Sendable {
             crossed = Seam.severed(whole, columns)
         }
 
-        /// The boundary between parts with `left` on its left (`columns` as `InkParts` gives them).
-        init(parting left: [Bool], columns: [Int], in whole: InkPatch) {
+        /// The boundary between parts with `left` on its left (`columns` as `InkParts` gives them), severing
+        /// `crossed`, or else what `severed` counts.
+        init(parting left: [Bool], columns: [Int], crossed: Float? = nil, in whole: InkPatch) {
             (mask, self.columns, isSeam) = (left, columns, false)
             (x0, width, pixelCount) = (whole.x0, whole.width, whole.pixels.count)
-            crossed = Self.severed(whole, left)
+            self.crossed = crossed ?? Self.severed(whole, left)
         }
 
         /// Whether the group's pixel at index `at` lies on the cut's left.
@@ -375,8 +376,9 @@ public struct TouchingDigits: Sendable {
         let minimumInk = Self.minimumPartInk * strokeWidth * Float(whole.height)
         // Between pieces no stroke is severed, but the ink that strokes on either side share counts in part.
         let parted = InkParts.boundaries(in: whole, between: pieces, minimumInk: minimumInk).map {
-            var cut = Cut(parting: $0.left, columns: $0.columns, in: whole)
-            cut.crossed = Self.crossingShare * InkParts.overlap(of: pieces, left: $0.parts, in: whole) / strokeWidth
+            let shared = InkParts.overlap(of: pieces, left: $0.parts, in: whole)
+            var cut = Cut(parting: $0.left, columns: $0.columns, crossed: Self.crossingShare * shared / strokeWidth,
+                          in: whole)
             cut.pieces = $0.parts
             return cut
         } + (wearsDown ? InkParts.boundaries(in: whole, strokeWidth: strokeWidth, minimumInk: minimumInk) : []).map {
