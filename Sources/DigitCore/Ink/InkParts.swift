@@ -59,13 +59,8 @@ enum InkParts {
         var labels = [Int32](repeating: -1, count: whole.pixels.count)
         var most = [Float](repeating: 0, count: labels.count)
         for (label, piece) in pieces.enumerated() {
-            for y in 0..<piece.height {
-                for x in 0..<piece.width where piece.pixels[y * piece.width + x] > 0 {
-                    let at = (piece.y0 - whole.y0 + y) * whole.width + piece.x0 - whole.x0 + x
-                    if piece.pixels[y * piece.width + x] > most[at] {
-                        (labels[at], most[at]) = (Int32(label), piece.pixels[y * piece.width + x])
-                    }
-                }
+            piece.forEachInk(in: whole) { at, value in
+                if value > most[at] { (labels[at], most[at]) = (Int32(label), value) }
             }
         }
         return boundaries(Parts(labels: labels, count: pieces.count), whole: whole, minimumInk: minimumInk)
@@ -76,15 +71,9 @@ enum InkParts {
     static func overlap(of pieces: [InkPatch], left: Set<Int>, in whole: InkPatch) -> Float {
         var leftInk = [Float](repeating: 0, count: whole.pixels.count), rightInk = leftInk
         for (index, piece) in pieces.enumerated() {
-            for y in 0..<piece.height {
-                for x in 0..<piece.width where piece.pixels[y * piece.width + x] > 0 {
-                    let at = (piece.y0 - whole.y0 + y) * whole.width + piece.x0 - whole.x0 + x
-                    if left.contains(index) {
-                        leftInk[at] = max(leftInk[at], piece.pixels[y * piece.width + x])
-                    } else {
-                        rightInk[at] = max(rightInk[at], piece.pixels[y * piece.width + x])
-                    }
-                }
+            let isLeft = left.contains(index)
+            piece.forEachInk(in: whole) { at, value in
+                if isLeft { leftInk[at] = max(leftInk[at], value) } else { rightInk[at] = max(rightInk[at], value) }
             }
         }
         return zip(leftInk, rightInk).reduce(0) { $0 + min($1.0, $1.1) }

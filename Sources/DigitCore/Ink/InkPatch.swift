@@ -23,6 +23,16 @@ public struct InkPatch: Sendable, Hashable {
     /// Total ink.
     var mass: Float { pixels.reduce(0, +) }
 
+    /// Calls `body` with the index in `frame`'s pixels and the value of each of this patch's inked pixels; the
+    /// patch lies within the frame.
+    func forEachInk(in frame: InkPatch, _ body: (Int, Float) -> Void) {
+        for y in 0..<height {
+            for x in 0..<width where pixels[y * width + x] > 0 {
+                body((y0 - frame.y0 + y) * frame.width + x0 - frame.x0 + x, pixels[y * width + x])
+            }
+        }
+    }
+
     /// All patches drawn into one rectangle spanning them, combined by max (as overlapping pen strokes are).
     static func union(_ patches: [InkPatch]) -> InkPatch {
         precondition(!patches.isEmpty, "a union needs a patch")
@@ -44,25 +54,8 @@ public struct InkPatch: Sendable, Hashable {
     /// columns; nil when that part has no ink. `boundary(y)` is the first source column right of the
     /// boundary in source row y, so a straight cut at column c is `{ _ in c }`.
     func cut(left: Bool, boundary: (Int) -> Int) -> InkPatch? {
-        let sides = (0..<height).map { y -> Range<Int> in
-            let split = min(max(boundary(y0 + y) - x0, 0), width)
-            return left ? 0..<split : split..<width
-        }
-        var top = Int.max, bottom = 0, first = Int.max, last = 0
-        for y in 0..<height {
-            for x in sides[y] where pixels[y * width + x] > 0 {
-                top = min(top, y); bottom = max(bottom, y + 1)
-                first = min(first, x); last = max(last, x + 1)
-            }
-        }
-        guard top < bottom else { return nil }
-        var kept = [Float](repeating: 0, count: (bottom - top) * (last - first))
-        for y in top..<bottom {
-            for x in sides[y].clamped(to: first..<last) {
-                kept[(y - top) * (last - first) + x - first] = pixels[y * width + x]
-            }
-        }
-        return InkPatch(x0: x0 + first, y0: y0 + top, width: last - first, height: bottom - top, pixels: kept)
+        let splits = (0..<height).map { min(max(boundary(y0 + $0) - x0, 0), width) }
+        return keeping { at in (at % width < splits[at / width]) == left }
     }
 
     /// The pixels whose index satisfies `keep` (the others cleared), shrunk to their ink's rows and columns; nil

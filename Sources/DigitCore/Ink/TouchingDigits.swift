@@ -217,7 +217,7 @@ public struct TouchingDigits: Sendable {
     struct Cut {
         /// Which pixels lie on the left of a boundary between parts; a seam's are those left of its columns.
         private let mask: [Bool]?
-        private let x0: Int, width: Int, pixelCount: Int
+        private let x0: Int, width: Int
         let columns: [Int]
         var crossed: Float
         /// Whether the cut is a seam (or an edge of the group), or a boundary between parts.
@@ -229,7 +229,7 @@ public struct TouchingDigits: Sendable {
         /// The seam along `columns` (per row, the first source column right of it).
         init(seam columns: [Int], in whole: InkPatch) {
             (mask, self.columns, isSeam) = (nil, columns, true)
-            (x0, width, pixelCount) = (whole.x0, whole.width, whole.pixels.count)
+            (x0, width) = (whole.x0, whole.width)
             crossed = Seam.severed(whole, columns)
         }
 
@@ -237,15 +237,12 @@ public struct TouchingDigits: Sendable {
         /// `crossed`, or else what `severed` counts.
         init(parting left: [Bool], columns: [Int], crossed: Float? = nil, in whole: InkPatch) {
             (mask, self.columns, isSeam) = (left, columns, false)
-            (x0, width, pixelCount) = (whole.x0, whole.width, whole.pixels.count)
+            (x0, width) = (whole.x0, whole.width)
             self.crossed = crossed ?? Self.severed(whole, left)
         }
 
         /// Whether the group's pixel at index `at` lies on the cut's left.
         func isLeft(_ at: Int) -> Bool { mask?[at] ?? (x0 + at % width < columns[at / width]) }
-
-        /// Every pixel of the group: whether it lies on the cut's left.
-        var left: [Bool] { mask ?? (0..<pixelCount).map(isLeft) }
 
         static func mean(_ columns: [Int]) -> Float { Float(columns.reduce(0, +)) / Float(max(1, columns.count)) }
 
@@ -294,11 +291,16 @@ public struct TouchingDigits: Sendable {
         // Every run of slices that may be a digit, then all of them through the classifier at once.
         var spans: [(i: Int, j: Int, patch: InkPatch)] = [], images: [[Float]] = []
         for i in 0..<(cuts.count - 1) {
-            for j in (i + 1)..<cuts.count {
+            // Past a seam whose slice from seam i is too wide, every later seam's is wider still.
+            var seamsTooWide = false
+            for j in (i + 1)..<cuts.count where !(seamsTooWide && cuts[j].isSeam) {
                 let isWhole = i == 0 && j == cuts.count - 1
                 guard cuts[j].encloses(cuts[i], ink: ink),
                       let patch = Self.slice(whole, from: cuts[i], to: cuts[j], pieces: group) else { continue }
-                if Float(patch.width) > Self.maximumPartAspect * height && !isWhole { continue }
+                if Float(patch.width) > Self.maximumPartAspect * height && !isWhole {
+                    seamsTooWide = seamsTooWide || (i > 0 && cuts[i].isSeam && cuts[j].isSeam)
+                    continue
+                }
                 guard isWhole || Self.mayBeDigit(patch, height: height, strokeWidth: strokeWidth),
                       let image = DigitPreprocessor.mnistImage(from: patch.pixels, width: patch.width,
                                                                height: patch.height) else { continue }

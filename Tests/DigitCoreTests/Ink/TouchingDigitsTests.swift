@@ -25,16 +25,17 @@ final class TouchingDigitsTests: XCTestCase {
         let (first, last) = (try XCTUnwrap(cuts.first), try XCTUnwrap(cuts.last))
         XCTAssertEqual(first.columns, [Int](repeating: whole.x0, count: whole.height))
         XCTAssertEqual(last.columns, [Int](repeating: whole.x1, count: whole.height))
-        XCTAssertFalse(first.left.contains(true))
-        XCTAssertFalse(last.left.contains(false))
+        let pixels = whole.pixels.indices
+        XCTAssertFalse(pixels.contains(where: first.isLeft))
+        XCTAssertTrue(pixels.allSatisfy(last.isLeft))
         let seams = cuts.filter(\.isSeam)
         XCTAssertGreaterThan(seams.count, 2)
         for (before, after) in zip(seams, seams.dropFirst()) {
             XCTAssertTrue(zip(before.columns, after.columns).allSatisfy { $0 <= $1 })
-            XCTAssertEqual(after.left, whole.pixels.indices.map {
+            XCTAssertEqual(pixels.map(after.isLeft), pixels.map {
                 whole.x0 + $0 % whole.width < after.columns[$0 / whole.width]
             })
-            XCTAssertFalse(zip(before.left, after.left).contains { $0 && !$1 })
+            XCTAssertFalse(pixels.contains { before.isLeft($0) && !after.isLeft($0) })
         }
         XCTAssertTrue(zip(cuts, cuts.dropFirst()).allSatisfy { $0.meanColumn <= $1.meanColumn })
     }
