@@ -62,10 +62,11 @@ public struct TouchingDigits: Sendable {
     /// Where the strokes on either side of a boundary between pieces cross or touch, the ink they share, over the
     /// stroke width, counts this much as severed ink: a crossing of strokes w wide shares about w * w, and a cut
     /// across one stroke severs about w. Strokes of one digit cross (a 4's bar and stem, a crossed 7), and so do a
-    /// crowded number's. Chosen on drawn digits, as the tests draw them: of 134 pairs slid together until their
-    /// strokes cross, 0.25 read 133 right (131 with 0, 124 with 1); of 400 digits in styles MNIST lacks each
-    /// followed by a 0 overlapping it, 388 (380 with 0, 245 with 1), none of the 400 alone split in two; and with a
-    /// classifier sure of everything, 11 of 131 digits of several strokes split (20 with 0, 6 with 1).
+    /// crowded number's. Chosen among 0, 0.25, 0.5 and 1 in a one-off measurement on digits drawn as the tests draw
+    /// them (pairs slid together until their strokes cross, and digits in styles MNIST lacks each followed by a 0
+    /// that overlaps it): 0.25 read the most of both, and split none of the styled digits alone; with 0 a classifier
+    /// sure of everything split more digits of several strokes, and 0.5 and 1 read the crowded pairs worse.
+    /// `testDigitsWhoseStrokesCrossReadDigitForDigit` and `testDigitsOfSeveralStrokesStayWhole` keep some of them.
     static let crossingShare: Float = 0.25
     /// No group is cut in more places than this: with digits at most `maximumPartAspect` wide and cuts
     /// `cutSpacing` apart, a group costs at most about `maximumCuts` * 16 classifier calls, in one batch.
