@@ -7,20 +7,26 @@ import Foundation
 /// Skeletons and their redrawing.
 public enum StrokeRedraw {
     /// Ink at or above this coverage is part of the shape being thinned.
-    static let inkThreshold: Float = 0.5
+    public static let inkThreshold: Float = 0.5
     /// Side of the canvas skeletons are redrawn on, as the pad's drawings are larger than 28x28.
     public static let canvasSide = 64
     /// Pen widths, in pixels of the final 28x28 image, that `widthRange` draws from (the robustness variant).
     public static let widthRange: ClosedRange<Float> = 1...4
 
+    /// Higher thresholds `redraw` may thin at instead, to open a loop a bold stroke filled (`loopKeepingThreshold`).
+    static let loopThresholds: [Float] = [0.6, 0.7, 0.8, 0.9]
+    /// Pixels (of the doubled image) a hole needs to count as a loop, and a piece of ink as a piece.
+    static let smallestLoop = 4, smallestPiece = 6
+
     /// The skeleton of the ink in `pixels` (`width` x `height`, coverage 0...1), as the centres of its pixels:
-    /// Zhang-Suen thinning (Zhang and Suen 1984) of the pixels at or above `inkThreshold`.
-    public static func skeleton(_ pixels: [Float], width: Int, height: Int) -> [InkPoint] {
+    /// Zhang-Suen thinning (Zhang and Suen 1984) of the pixels at or above `threshold`.
+    public static func skeleton(_ pixels: [Float], width: Int, height: Int,
+                                threshold: Float = inkThreshold) -> [InkPoint] {
         precondition(pixels.count == width * height, "pixels must hold width * height values")
         // A one-pixel empty border, so neighbours never leave the grid.
         let w = width + 2, h = height + 2
         var ink = [Bool](repeating: false, count: w * h)
-        for y in 0..<height { for x in 0..<width { ink[(y + 1) * w + x + 1] = pixels[y * width + x] >= inkThreshold } }
+        for y in 0..<height { for x in 0..<width { ink[(y + 1) * w + x + 1] = pixels[y * width + x] >= threshold } }
         var changed = true, remove: [Int] = []
         // Neighbours P2..P9 clockwise from north, as bits 0...7 of an index into `thinningRemoves`.
         let offsets = [-w, -w + 1, 1, w + 1, w, w - 1, -1, -w - 1]
@@ -121,12 +127,141 @@ public enum StrokeRedraw {
 
     /// An image (`width` x `height` coverage) redrawn as strokes of `penWidth` (28x28 pixels) through `transform`;
     /// nil when it has no ink to thin. The image is thinned at twice its size (bilinear), so that the small holes
-    /// of a bold 6, 8 or 9 are not filled in and lost from the skeleton.
+    /// of a bold 6, 8 or 9 are not filled in and lost from the skeleton, and at the threshold that keeps the most
+    /// of its loops open (`loopKeepingThreshold`).
     public static func redraw(_ pixels: [Float], width: Int, height: Int, penWidth: Float,
                               transform: AffineTransform = .identity) -> [Float]? {
-        let points = skeleton(doubled(pixels, width: width, height: height), width: 2 * width, height: 2 * height)
+        var large = doubled(pixels, width: width, height: height)
+        let threshold = loopKeepingThreshold(large, width: 2 * width, height: 2 * height)
+        var points = skeleton(large, width: 2 * width, height: 2 * height, threshold: threshold)
+        if punchBlobs(&large, width: 2 * width, height: 2 * height, threshold: threshold, skeleton: points) {
+            points = skeleton(large, width: 2 * width, height: 2 * height, threshold: threshold)
+        }
         guard !points.isEmpty else { return nil }
         return draw(strokes(of: points), penWidth: penWidth, transform: transform)
+    }
+
+    /// The threshold to thin `pixels` at: `inkThreshold`, unless a higher one (`loopThresholds`) opens more loops
+    /// without breaking the ink into more pieces. A bold 8 or 9 often has its loop filled with grey at half
+    /// coverage; thinned there, the loop is a blob, and the blob's skeleton is a line or a Y that reads 1 or 7.
+    /// Its grey hole opens at a higher threshold while its black strokes stay joined.
+    static func loopKeepingThreshold(_ pixels: [Float], width: Int, height: Int) -> Float {
+        // Only the ink's box with a pixel of margin matters: everything outside it is background at every
+        // threshold tried, and joins the border.
+        var minX = width, minY = height, maxX = -1, maxY = -1
+        for y in 0..<height {
+            for x in 0..<width where pixels[y * width + x] >= inkThreshold {
+                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+            }
+        }
+        guard maxX >= 0 else { return inkThreshold }
+        minX = max(minX - 1, 0); minY = max(minY - 1, 0); maxX = min(maxX + 1, width - 1); maxY = min(maxY + 1, height - 1)
+        let boxWidth = maxX - minX + 1, boxHeight = maxY - minY + 1
+        var box = [Float](repeating: 0, count: boxWidth * boxHeight)
+        for y in 0..<boxHeight {
+            for x in 0..<boxWidth { box[y * boxWidth + x] = pixels[(y + minY) * width + x + minX] }
+        }
+        return loopKeepingThreshold(box: box, width: boxWidth, height: boxHeight)
+    }
+
+    private static func loopKeepingThreshold(box pixels: [Float], width: Int, height: Int) -> Float {
+        let base = topology(pixels, width: width, height: height, threshold: inkThreshold)
+        var best = (threshold: inkThreshold, loops: base.loops)
+        for threshold in loopThresholds {
+            let shape = topology(pixels, width: width, height: height, threshold: threshold)
+            if shape.pieces <= base.pieces && shape.loops > best.loops { best = (threshold, shape.loops) }
+        }
+        return best.threshold
+    }
+
+    /// How much thicker than the digit's typical stroke ink must be to count as a filled loop (`punchBlobs`).
+    static let blobThickness: Float = 2.2
+
+    /// Opens the loops a bold stroke filled solid, which no threshold opens: ink whose distance to the background
+    /// is `blobThickness` times the typical distance along the `skeleton` (the median; the stroke's half width)
+    /// is erased, so a blob becomes a ring of about the stroke's width, and its skeleton a loop instead of a line.
+    /// Returns whether anything was erased.
+    static func punchBlobs(_ pixels: inout [Float], width: Int, height: Int, threshold: Float,
+                           skeleton: [InkPoint]) -> Bool {
+        guard !skeleton.isEmpty else { return false }
+        let distance = inkDistances(pixels, width: width, height: height, threshold: threshold)
+        let along = skeleton.map { distance[Int($0.y) * width + Int($0.x)] }.sorted()
+        let limit = max(blobThickness * along[along.count / 2], 3)
+        var punched = false
+        for i in pixels.indices where distance[i] >= limit {
+            pixels[i] = 0
+            punched = true
+        }
+        return punched
+    }
+
+    /// Each pixel's distance to the nearest pixel below `threshold` (chamfer distance, steps 1 and 1.4; the image's
+    /// outside counts as background), 0 for background.
+    static func inkDistances(_ pixels: [Float], width: Int, height: Int, threshold: Float) -> [Float] {
+        let far = Float(width + height)
+        var d = pixels.map { $0 >= threshold ? far : 0 }
+        func at(_ x: Int, _ y: Int) -> Float { x < 0 || y < 0 || x >= width || y >= height ? 0 : d[y * width + x] }
+        for y in 0..<height {
+            for x in 0..<width where d[y * width + x] > 0 {
+                d[y * width + x] = min(d[y * width + x], at(x - 1, y) + 1, at(x, y - 1) + 1,
+                                       at(x - 1, y - 1) + 1.4, at(x + 1, y - 1) + 1.4)
+            }
+        }
+        for y in stride(from: height - 1, through: 0, by: -1) {
+            for x in stride(from: width - 1, through: 0, by: -1) where d[y * width + x] > 0 {
+                d[y * width + x] = min(d[y * width + x], at(x + 1, y) + 1, at(x, y + 1) + 1,
+                                       at(x + 1, y + 1) + 1.4, at(x - 1, y + 1) + 1.4)
+            }
+        }
+        return d
+    }
+
+    /// Pieces of ink (8-connected, at least `smallestPiece` pixels) and loops (4-connected holes that do not
+    /// reach the border, at least `smallestLoop` pixels) of the pixels at or above `threshold`.
+    static func topology(_ pixels: [Float], width: Int, height: Int,
+                         threshold: Float) -> (pieces: Int, loops: Int) {
+        var pieces = 0, loops = 0
+        var seen = [Bool](repeating: false, count: pixels.count)
+        var stack = [Int](repeating: 0, count: pixels.count)
+        pixels.withUnsafeBufferPointer { pixels in
+            seen.withUnsafeMutableBufferPointer { seen in
+                stack.withUnsafeMutableBufferPointer { stack in
+                    for start in 0..<pixels.count where !seen[start] {
+                        let isInk = pixels[start] >= threshold
+                        seen[start] = true
+                        stack[0] = start
+                        var top = 1, size = 0, reachesBorder = false
+                        while top > 0 {
+                            top -= 1
+                            let i = stack[top]
+                            size += 1
+                            let x = i % width, y = i / width
+                            let left = x > 0, right = x < width - 1, up = y > 0, down = y < height - 1
+                            if !(left && right && up && down) { reachesBorder = true }
+                            @inline(__always) func visit(_ j: Int) {
+                                if !seen[j] && (pixels[j] >= threshold) == isInk { seen[j] = true; stack[top] = j; top += 1 }
+                            }
+                            if left { visit(i - 1) }
+                            if right { visit(i + 1) }
+                            if up { visit(i - width) }
+                            if down { visit(i + width) }
+                            // Ink joins across corners; holes (4-connected) do not leak through them.
+                            guard isInk else { continue }
+                            if left && up { visit(i - width - 1) }
+                            if right && up { visit(i - width + 1) }
+                            if left && down { visit(i + width - 1) }
+                            if right && down { visit(i + width + 1) }
+                        }
+                        if isInk {
+                            if size >= smallestPiece { pieces += 1 }
+                        } else if !reachesBorder && size >= smallestLoop {
+                            loops += 1
+                        }
+                    }
+                }
+            }
+        }
+        return (pieces, loops)
     }
 
     /// `pixels` at twice the width and height, bilinear: output pixel (u, v) samples the input at

@@ -56,6 +56,75 @@ final class StrokeRedrawTests: XCTestCase {
         XCTAssertEqual(redrawn[0..<(MNIST.side * 4)].reduce(0, +), 0)
     }
 
+    /// A `side` x `side` image of `value` wherever `inside(x, y)` holds, zero elsewhere.
+    func shape(side: Int, value: Float = 1, _ inside: (Float, Float) -> Bool) -> [Float] {
+        (0..<(side * side)).map { inside(Float($0 % side), Float($0 / side)) ? value : 0 }
+    }
+
+    /// Thinning moves to the lowest higher threshold that opens the most loops, and never to one that breaks the
+    /// ink into more pieces.
+    func testThresholdOpensAGreyLoopWithoutBreakingTheInk() {
+        let side = 40
+        func ring(_ x: Float, _ y: Float) -> Float {
+            let r = ((x - 12) * (x - 12) + (y - 12) * (y - 12)).squareRoot()
+            return r < 4 ? 0.65 : r < 8 ? 1 : 0  // a ring whose hole is filled with grey
+        }
+        // Two bars joined by a bridge of 0.75, away from the ring.
+        func bars(_ x: Float, _ y: Float) -> Float {
+            guard y >= 30 && y < 34 && x >= 4 && x < 36 else { return 0 }
+            return x >= 18 && x < 22 ? 0.75 : 1
+        }
+        let image = (0..<(side * side)).map { max(ring(Float($0 % side), Float($0 / side)),
+                                                  bars(Float($0 % side), Float($0 / side))) }
+        XCTAssertEqual(StrokeRedraw.topology(image, width: side, height: side, threshold: 0.5).loops, 0)
+        let opened = StrokeRedraw.topology(image, width: side, height: side, threshold: 0.7)
+        XCTAssertEqual(opened.loops, 1)
+        XCTAssertEqual(opened.pieces, 2)
+        XCTAssertEqual(StrokeRedraw.topology(image, width: side, height: side, threshold: 0.8).pieces, 3,
+                       "at 0.8 the bridge breaks")
+        XCTAssertEqual(StrokeRedraw.loopKeepingThreshold(image, width: side, height: side), 0.7)
+        // A ring whose hole is already open keeps the usual threshold.
+        let open = image.map { $0 == 0.65 ? 0 : $0 }
+        XCTAssertEqual(StrokeRedraw.loopKeepingThreshold(open, width: side, height: side), StrokeRedraw.inkThreshold)
+    }
+
+    func testInkDistancesGrowTowardsTheMiddleOfAStroke() {
+        let side = 20
+        let distances = StrokeRedraw.inkDistances(bar(side: side, thickness: 5), width: side, height: side,
+                                                  threshold: 0.5)
+        let top = (side - 5) / 2
+        XCTAssertEqual((0..<5).map { distances[(top + $0) * side + side / 2] }, [1, 2, 3, 2, 1])
+        XCTAssertEqual(distances[side / 2], 0, "background")
+        XCTAssertEqual(distances[(top + 2) * side + 4], 1, "the bar's end")
+    }
+
+    /// A loop a bold pen filled solid comes back as a ring, so its skeleton has a loop; a stroke of even width
+    /// keeps all its ink.
+    func testPunchingAFilledLoopLeavesARing() {
+        let side = 48
+        // A disc of radius 10 on a stem 4 pixels wide: a 9 whose loop is solid.
+        var nine = shape(side: side) { x, y in
+            ((x - 20) * (x - 20) + (y - 14) * (y - 14)).squareRoot() < 10 || (x >= 26 && x < 30 && y >= 14 && y < 44)
+        }
+        let skeleton = StrokeRedraw.skeleton(nine, width: side, height: side)
+        XCTAssertEqual(StrokeRedraw.topology(nine, width: side, height: side, threshold: 0.5).loops, 0)
+        XCTAssertTrue(StrokeRedraw.punchBlobs(&nine, width: side, height: side, threshold: 0.5, skeleton: skeleton))
+        XCTAssertEqual(nine[14 * side + 20], 0, "the disc's centre is erased")
+        XCTAssertEqual(nine[40 * side + 27], 1, "the stem stays")
+        XCTAssertEqual(StrokeRedraw.topology(nine, width: side, height: side, threshold: 0.5).loops, 1)
+        let ringSkeleton = StrokeRedraw.skeleton(nine, width: side, height: side)
+        var drawn = [Float](repeating: 0, count: side * side)
+        for p in ringSkeleton { drawn[Int(p.y) * side + Int(p.x)] = 1 }
+        XCTAssertEqual(StrokeRedraw.topology(drawn, width: side, height: side, threshold: 0.5).loops, 1,
+                       "the skeleton goes round the loop")
+
+        var even = bar(side: side, thickness: 6)
+        let before = even
+        XCTAssertFalse(StrokeRedraw.punchBlobs(&even, width: side, height: side, threshold: 0.5,
+                                               skeleton: StrokeRedraw.skeleton(even, width: side, height: side)))
+        XCTAssertEqual(even, before)
+    }
+
     func testNonDigitsAndStylesAreReproducibleFromTheSeed() {
         let source = NonDigits(kinds: NonDigitKind.heldOut + NonDigitKind.training)
         XCTAssertFalse(source.kinds.contains(.glyph), "glyph kinds need a font file")
