@@ -55,6 +55,40 @@ public enum PhotoInk {
 }
 
 extension PhotoInk {
+    /// The longest side, in pixels, a photo is read at. A phone's photo of a number holds digits hundreds of
+    /// pixels tall, and each digit is read at 28x28 in the end: at full size, a 9-megapixel photo only costs
+    /// seconds and hundreds of megabytes. A larger image is first reduced by a whole factor (`reduced`).
+    public static let workingSide = 2000
+
+    /// The smallest whole factor that brings the image's longer side to `workingSide` or less (1 when it is).
+    public static func reductionFactor(width: Int, height: Int) -> Int {
+        max(1, (max(width, height) + workingSide - 1) / workingSide)
+    }
+
+    /// `image` reduced by `factor` on each side: each output pixel is the rounded mean of its `factor` x `factor`
+    /// block (blocks cut by the right or bottom edge average the pixels they hold), so thin strokes fade to grey
+    /// instead of breaking.
+    public static func reduced(_ image: GrayImage, by factor: Int) -> GrayImage {
+        precondition(factor >= 1, "factor must be at least 1")
+        let width = (image.width + factor - 1) / factor, height = (image.height + factor - 1) / factor
+        var sums = [Int](repeating: 0, count: width * height)
+        image.pixels.withUnsafeBufferPointer { pixels in
+            for y in 0..<image.height {
+                let row = (y / factor) * width, from = y * image.width
+                for x in 0..<image.width { sums[row + x / factor] += Int(pixels[from + x]) }
+            }
+        }
+        var pixels = [UInt8](repeating: 0, count: width * height)
+        for v in 0..<height {
+            let rows = min(factor, image.height - v * factor)
+            for u in 0..<width {
+                let count = rows * min(factor, image.width - u * factor)
+                pixels[v * width + u] = UInt8((sums[v * width + u] + count / 2) / count)
+            }
+        }
+        return GrayImage(width: width, height: height, pixels: pixels)
+    }
+
     /// The spread of the border's gray levels, from its low to its high `borderQuantiles`.
     static func borderSpread(_ gray: [UInt8], width: Int, height: Int) -> Float {
         var histogram = [Int](repeating: 0, count: 256)

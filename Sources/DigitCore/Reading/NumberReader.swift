@@ -22,9 +22,20 @@ public struct NumberReader: Sendable {
         read(segmenter.regions(coverage: coverage, width: width, height: height))
     }
 
-    /// The number in a photo, scan or other grayscale image, either polarity (see `PhotoInk.coverage`).
+    /// The number in a photo, scan or other grayscale image, either polarity (see `PhotoInk.coverage`), read at
+    /// `PhotoInk.workingSide` at most; the digits' bounds are in the image's own pixels.
     public func read(_ image: GrayImage) -> NumberReading {
-        read(coverage: PhotoInk.coverage(of: image), width: image.width, height: image.height)
+        let factor = PhotoInk.reductionFactor(width: image.width, height: image.height)
+        let working = factor > 1 ? PhotoInk.reduced(image, by: factor) : image
+        let reading = read(coverage: PhotoInk.coverage(of: working), width: working.width, height: working.height)
+        guard factor > 1 else { return reading }
+        return NumberReading(digits: reading.digits.map { digit in
+            let box = digit.bounds
+            let bounds = Rect(x: box.x * factor, y: box.y * factor,
+                              width: min(box.width * factor, image.width - box.x * factor),
+                              height: min(box.height * factor, image.height - box.y * factor))
+            return NumberReading.Digit(reading: digit.reading, bounds: bounds, image: digit.image)
+        })
     }
 
     /// Each region through `DigitPreprocessor.mnistImage` and the classifier; regions without ink are skipped.

@@ -72,4 +72,50 @@ final class PhotoInkTests: XCTestCase {
         XCTAssertEqual(PhotoInk.coverage(of: tiny),
                        DigitPreprocessor.inkCoverage(fromGray: tiny.pixels, width: 3, height: 2))
     }
+
+    func testReducingAveragesEachBlock() {
+        let image = GrayImage(width: 5, height: 3, pixels: [0, 10, 20, 30, 40,
+                                                            50, 60, 70, 80, 90,
+                                                            100, 110, 120, 130, 255])
+        let reduced = PhotoInk.reduced(image, by: 2)
+        XCTAssertEqual(reduced.width, 3)
+        XCTAssertEqual(reduced.height, 2)
+        // Whole blocks, then the blocks the right and bottom edges cut: (40 + 90) / 2 rounds to 65.
+        XCTAssertEqual(reduced.pixels, [30, 50, 65, 105, 125, 255])
+        XCTAssertEqual(PhotoInk.reduced(image, by: 1), image)
+    }
+
+    func testOnlyImagesLargerThanTheWorkingSizeAreReduced() {
+        let side = PhotoInk.workingSide
+        XCTAssertEqual(PhotoInk.reductionFactor(width: side, height: 10), 1)
+        XCTAssertEqual(PhotoInk.reductionFactor(width: 10, height: side + 1), 2)
+        XCTAssertEqual(PhotoInk.reductionFactor(width: 2 * side, height: side), 2)
+        XCTAssertEqual(PhotoInk.reductionFactor(width: 2 * side + 1, height: 3 * side), 3)
+    }
+
+    /// A photo larger than the working size reads as its number, with each digit's box in the photo's own pixels.
+    func testLargePhotoReadsAtWorkingSizeWithBoundsInItsPixels() throws {
+        let reader = try ShippedRecognizer.reader()
+        let (_, image) = photo([2, 0, 2, 6], dimmest: 0.3)
+        let scale = (2 * PhotoInk.workingSide) / image.width + 1
+        var pixels = [UInt8](repeating: 0, count: image.width * scale * image.height * scale)
+        for y in 0..<(image.height * scale) {
+            for x in 0..<(image.width * scale) {
+                pixels[y * image.width * scale + x] = image.pixels[(y / scale) * image.width + x / scale]
+            }
+        }
+        let large = GrayImage(width: image.width * scale, height: image.height * scale, pixels: pixels)
+        XCTAssertGreaterThan(PhotoInk.reductionFactor(width: large.width, height: large.height), 2)
+        let small = reader.read(image), read = reader.read(large)
+        XCTAssertEqual(read.text, "2026")
+        XCTAssertEqual(small.text, "2026")
+        for (big, digit) in zip(read.digits, small.digits) {
+            // The same box, up to the working size's coarser pixels.
+            let slack = 2 * PhotoInk.reductionFactor(width: large.width, height: large.height)
+            XCTAssertEqual(big.bounds.x, digit.bounds.x * scale, accuracy: slack)
+            XCTAssertEqual(big.bounds.y, digit.bounds.y * scale, accuracy: slack)
+            XCTAssertEqual(big.bounds.maxX, digit.bounds.maxX * scale, accuracy: slack)
+            XCTAssertEqual(big.bounds.maxY, digit.bounds.maxY * scale, accuracy: slack)
+        }
+    }
 }
