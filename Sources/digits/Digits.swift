@@ -12,7 +12,7 @@ struct Digits: ParsableCommand {
         abstract: "Recognize handwritten digits: draw one, or train and evaluate the network.",
         subcommands: [Draw.self, Train.self, Eval.self, Predict.self, RobustnessCommand.self, Bench.self,
                       Learn.self, Samples.self, LearnBench.self, Calibrate.self, Ensemble.self,
-                      FitSegmentation.self],
+                      FitSegmentation.self, StrokeNumbers.self],
         defaultSubcommand: Draw.self)
 
     /// Like ArgumentParser's own `main`, but an error is one line on stderr (with a pointer to `--help`) rather

@@ -122,3 +122,64 @@ public struct ComposedNumber: Sendable {
         return GrayImage(width: width, height: height, pixels: pixels)
     }
 }
+
+/// A number written as pen strokes, as a person writes one in the pad: MNIST digits traced into pen strokes
+/// (`StrokeRedraw.polylines` of the skeleton `redraw` draws) and placed side by side.
+public struct ComposedStrokeNumber: Sendable {
+    public let strokes: [Stroke]
+    public let width: Int, height: Int
+    /// The digits' labels, left to right.
+    public let labels: [Int]
+
+    public var text: String { labels.map(String.init).joined() }
+
+    /// A digit's height on the canvas (an MNIST digit is 20 of its 28 pixels tall), in pixels: the pad's canvas
+    /// holds digits of about this size.
+    static let heights: ClosedRange<Float> = 100...170
+    /// The pen's width as a share of the digit's height.
+    static let penShares: ClosedRange<Float> = 0.06...0.14
+    /// Gaps, baseline jitter and margin in MNIST's 28-pixel units, as `ComposedNumber` composes images; about one
+    /// pair in ten is written into each other instead, the digit's left part up to `crossingDepth` of its
+    /// width over the digit before it, so their strokes cross.
+    static let gaps: ClosedRange<Float> = 0...20, jitter: Float = 3, margin: Float = 6
+    static let crossing: Float = 0.1, crossingDepth: ClosedRange<Float> = 0.05...0.3
+
+    /// A number of `length` digits drawn from `images` at `indices`.
+    public static func make(from images: LabeledImages, indices: [Int], length: Int,
+                            using rng: inout SplitMix64) -> ComposedStrokeNumber {
+        let height = rng.uniform(heights.lowerBound, heights.upperBound)
+        // Canvas pixels per pixel of the doubled 28x28 image the skeleton lives in (20 px tall digits: 40 there).
+        let scale = height / 40, unit = 2 * scale
+        let radius = rng.uniform(penShares.lowerBound, penShares.upperBound) * height / 2
+        var strokes: [Stroke] = [], labels: [Int] = []
+        var cursor = margin * unit, previousLeft = cursor, previousRight = cursor, bottom: Float = 0
+        while labels.count < length {
+            let index = indices[Int(rng.next() % UInt64(indices.count))]
+            let lines = StrokeRedraw.polylines(of: StrokeRedraw.loopKeepingSkeleton(
+                images.floatImage(index), width: MNIST.side, height: MNIST.side))
+            let points = lines.joined()
+            guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max() else { continue }
+            let digitWidth = (maxX - minX) * scale
+            var left = cursor
+            if !labels.isEmpty {
+                if rng.nextUnit() < crossing {
+                    left = max(previousLeft, previousRight
+                               - rng.uniform(crossingDepth.lowerBound, crossingDepth.upperBound) * digitWidth)
+                } else {
+                    left = previousRight + rng.uniform(gaps.lowerBound, gaps.upperBound) * unit
+                }
+            }
+            let top = (margin + jitter + rng.uniform(-jitter, jitter)) * unit
+            for line in lines {
+                let placed = line.map { InkPoint(x: left + ($0.x - minX) * scale, y: top + $0.y * scale) }
+                bottom = max(bottom, placed.map(\.y).max() ?? 0)
+                strokes.append(Stroke(points: placed, radius: radius))
+            }
+            labels.append(Int(images.labels[index]))
+            (previousLeft, previousRight) = (left, left + digitWidth)
+            cursor = previousRight
+        }
+        return ComposedStrokeNumber(strokes: strokes, width: Int((previousRight + margin * unit).rounded(.up)),
+                                    height: Int((bottom + margin * unit).rounded(.up)), labels: labels)
+    }
+}

@@ -125,6 +125,47 @@ final class StrokeRedrawTests: XCTestCase {
         XCTAssertEqual(even, before)
     }
 
+    /// Skeleton pixels along straight runs from (x, y), `length` pixels in direction (dx, dy), without the start.
+    func run(from x: Int, _ y: Int, _ dx: Int, _ dy: Int, _ length: Int) -> [InkPoint] {
+        (1...length).map { InkPoint(x: Float(x + $0 * dx) + 0.5, y: Float(y + $0 * dy) + 0.5) }
+    }
+
+    func testRunsBetweenEndsAndForksAndAPenStrokeStraightThroughAFork() {
+        // A T: a bar of 21 pixels, a stem of 10 hanging from its middle.
+        let bar = [InkPoint(x: 0.5, y: 0.5)] + run(from: 0, 0, 1, 0, 20), stem = run(from: 10, 0, 0, 1, 10)
+        let segments = StrokeRedraw.segments(of: bar + stem)
+        XCTAssertEqual(segments.count, 3, "left arm, right arm, stem")
+        XCTAssertEqual(segments.map(\.count).sorted(), [11, 11, 11])
+        let strokes = StrokeRedraw.polylines(of: bar + stem)
+        XCTAssertEqual(strokes.count, 2)
+        // One stroke is the whole bar, drawn straight through the fork; the other the stem.
+        XCTAssertTrue(strokes.contains { Set($0.map(\.x)).count == 21 && Set($0.map(\.y)) == [0.5] })
+        XCTAssertTrue(strokes.contains { $0.count == 11 && Set($0.map(\.x)) == [10.5] })
+        XCTAssertEqual(StrokeRedraw.polylines(of: [InkPoint(x: 3.5, y: 3.5)]), [[InkPoint(x: 3.5, y: 3.5)]])
+    }
+
+    /// A 6 (a stem into a loop) is one stroke, as is a ring; a staircase is one path, not a chain of forks.
+    func testASixAndARingAreEachOneStroke() {
+        // A square ring from (10, 10) to (20, 20), and a stem from its top left corner up and to the right.
+        var ring = run(from: 10, 10, 1, 0, 10)
+        ring += run(from: 20, 10, 0, 1, 10)
+        ring += run(from: 20, 20, -1, 0, 10)
+        ring += run(from: 10, 20, 0, -1, 10)
+        let six = ring + run(from: 10, 10, 1, -1, 8)
+        XCTAssertEqual(StrokeRedraw.polylines(of: ring).count, 1)
+        let strokes = StrokeRedraw.polylines(of: six)
+        XCTAssertEqual(strokes.count, 1)
+        XCTAssertEqual(strokes[0].count, six.count + 1, "every pixel once, and the fork twice (into and out of the loop)")
+        XCTAssertEqual(strokes[0].first, InkPoint(x: 18.5, y: 2.5), "it starts at the stem's end")
+        // A staircase whose steps touch sideways and diagonally.
+        var stairs: [InkPoint] = []
+        for step in 0..<8 {
+            let at = Float(step) + 0.5
+            stairs += [InkPoint(x: at, y: at), InkPoint(x: at + 1, y: at)]
+        }
+        XCTAssertEqual(StrokeRedraw.segments(of: stairs).count, 1)
+    }
+
     func testNonDigitsAndStylesAreReproducibleFromTheSeed() {
         let source = NonDigits(kinds: NonDigitKind.heldOut + NonDigitKind.training)
         XCTAssertFalse(source.kinds.contains(.glyph), "glyph kinds need a font file")

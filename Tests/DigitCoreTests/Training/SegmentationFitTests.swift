@@ -97,6 +97,43 @@ final class SegmentationFitTests: XCTestCase {
         }
     }
 
+    /// The digits `DrawnDigits` draws, as 28x28 MNIST-style images.
+    func drawnDigitImages() -> LabeledImages {
+        let digits = DrawnDigits.shapes.keys.sorted()
+        var pixels: [UInt8] = []
+        for digit in digits {
+            let strokes = DrawnDigits.strokes(digit, x: 20, y: 10, height: 100, radius: 7)
+            let coverage = DrawnDigits.coverage(strokes, width: 120, height: 120)
+            pixels += DigitPreprocessor.mnistImage(from: coverage, width: 120, height: 120)!.map(MNIST.gray)
+        }
+        return LabeledImages(count: digits.count, rows: MNIST.side, cols: MNIST.side, pixels: pixels,
+                             labels: digits.map(UInt8.init))
+    }
+
+    /// Numbers written as traced strokes are seeded, fit their canvas, and read as the pad reads them.
+    func testStrokeNumbersAreSeededFitTheirCanvasAndRead() throws {
+        let images = drawnDigitImages(), indices = Array(0..<images.count)
+        let reader = try ShippedRecognizer.reader()
+        var a = SplitMix64(seed: 4), b = SplitMix64(seed: 4)
+        var exact = 0
+        for n in 0..<20 {
+            let number = ComposedStrokeNumber.make(from: images, indices: indices, length: 2 + n % 3, using: &a)
+            let same = ComposedStrokeNumber.make(from: images, indices: indices, length: 2 + n % 3, using: &b)
+            XCTAssertEqual(number.strokes, same.strokes)
+            XCTAssertEqual(number.labels, same.labels)
+            XCTAssertEqual(number.labels.count, 2 + n % 3)
+            let points = number.strokes.flatMap(\.points)
+            XCTAssertTrue(points.allSatisfy { $0.x > 0 && $0.y > 0 && $0.x < Float(number.width)
+                                                && $0.y < Float(number.height) }, "\(number.text)")
+            let radius = try XCTUnwrap(number.strokes.first?.radius)
+            XCTAssertTrue(number.strokes.allSatisfy { $0.radius == radius }, "one pen per number")
+            let text = reader.read(strokes: number.strokes, width: number.width, height: number.height).text
+            if text == number.text { exact += 1 }
+        }
+        // Clean digits, a few pairs written into each other: nearly all read exactly.
+        XCTAssertGreaterThanOrEqual(exact, 17)
+    }
+
     /// With marks, one place of each number holds a mark instead of a digit, shown as "?" in the right reading.
     func testComposedNumbersCanCarryAMarkThatIsNotADigit() {
         let digits = barImages(count: 20, seed: 4)
