@@ -60,7 +60,9 @@ extension Digits {
 
         func validate() throws {
             guard count > 0 else { throw ValidationError("--count must be positive") }
-            guard lengthRange != nil else { throw ValidationError("--lengths must be LOW-HIGH, 1 <= LOW <= HIGH <= 20") }
+            guard lengthRange != nil else {
+                throw ValidationError("--lengths must be LOW-HIGH, 1 <= LOW <= HIGH <= 20")
+            }
         }
 
         func run() throws {

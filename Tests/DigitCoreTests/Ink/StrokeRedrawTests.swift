@@ -155,7 +155,7 @@ final class StrokeRedrawTests: XCTestCase {
         XCTAssertEqual(StrokeRedraw.polylines(of: ring).count, 1)
         let strokes = StrokeRedraw.polylines(of: six)
         XCTAssertEqual(strokes.count, 1)
-        XCTAssertEqual(strokes[0].count, six.count + 1, "every pixel once, and the fork twice (into and out of the loop)")
+        XCTAssertEqual(strokes[0].count, six.count + 1, "every pixel once, the fork twice (into and out of the loop)")
         XCTAssertEqual(strokes[0].first, InkPoint(x: 18.5, y: 2.5), "it starts at the stem's end")
         // A staircase whose steps touch sideways and diagonally.
         var stairs: [InkPoint] = []
