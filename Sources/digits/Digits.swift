@@ -53,3 +53,26 @@ struct Failure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// The folder at `path` for a command's output, created with its parents if need be; a one-line `Failure` when
+/// it is a file or cannot be made or written to. Commands call it before their long work.
+func outputFolder(_ path: String) throws -> URL {
+    let url = URL(fileURLWithPath: path).standardized
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
+        throw Failure("\(path): is a file, not a folder")
+    }
+    // Missing folders from the outermost in, each made by mkdir(2) so its own error is the reason.
+    var missing: [URL] = [], folder = url
+    while !FileManager.default.fileExists(atPath: folder.path) && folder.path != "/" {
+        missing.insert(folder, at: 0)
+        folder = folder.deletingLastPathComponent()
+    }
+    for folder in missing where mkdir(folder.path, 0o755) != 0 {
+        throw Failure("\(path): cannot create \(folder.path) (\(String(cString: strerror(errno))))")
+    }
+    guard access(url.path, W_OK) == 0 else {
+        throw Failure("\(path): cannot write there (\(String(cString: strerror(errno))))")
+    }
+    return url
+}

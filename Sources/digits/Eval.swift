@@ -62,10 +62,11 @@ extension Digits {
         func run() throws {
             threads.apply()
             let (network, _, url) = try model.load()
-            if let nonDigits { return try scoreNonDigits(network, directory: nonDigits) }
+            let folder = try report.map(outputFolder)
+            if let nonDigits { return try scoreNonDigits(network, directory: nonDigits, report: folder) }
             let (set, indices) = try labeledSet()
             let result = Evaluation.run(network, on: set, indices: indices, preprocess: preprocess)
-            if let report { try Report.write(result, images: set, to: URL(fileURLWithPath: report)) }
+            if let folder { try Report.write(result, images: set, to: folder) }
             let counts = result.statusCounts
             func share(_ status: ReadingStatus) -> Double { Double(counts[status, default: 0]) / Double(max(result.count, 1)) }
             if json {
@@ -128,15 +129,11 @@ extension Digits {
             return (set, indices)
         }
 
-        private func scoreNonDigits(_ network: Network, directory: String) throws {
+        private func scoreNonDigits(_ network: Network, directory: String, report: URL?) throws {
             let which: NonDigitScore.Set = split == .tuning ? .tuning : .heldout
             let score = try NonDigitScore.run(network, set: which, directory: URL(fileURLWithPath: directory),
                                               seed: seed)
-            if let report {
-                let dir = URL(fileURLWithPath: report)
-                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-                try score.acceptedGallery().writePNG(to: dir.appendingPathComponent("accepted.png"))
-            }
+            if let report { try score.acceptedGallery().writePNG(to: report.appendingPathComponent("accepted.png")) }
             let counts = score.statusCounts
             func share(_ status: ReadingStatus) -> Double { Double(counts[status, default: 0]) / Double(max(score.count, 1)) }
             if json {

@@ -61,8 +61,7 @@ extension Digits {
             let (network, _, _) = try model.load()
             let writer = SyntheticWriter()
             if let export {
-                let folder = URL(fileURLWithPath: export)
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                let folder = try outputFolder(export)
                 let (learn, others) = writer.digits(from: test, perClass: perClass)
                 for (name, set) in [("writer-learn", learn), ("writer-others", others)] {
                     try set.writeIDX(images: folder.appendingPathComponent("\(name)-images-idx3-ubyte"),

@@ -61,8 +61,7 @@ extension Digits {
             let test = try digits(metadata: metadata)
             guard test.count > 0 else { throw Failure("\(data): the \(split.rawValue) set holds no images") }
             if let export {
-                let dir = URL(fileURLWithPath: export)
-                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                let dir = try outputFolder(export)
                 for variant in RobustnessVariant.allCases {
                     try Robustness.variantSet(test, variant, seed: seed).writeIDX(
                         images: dir.appendingPathComponent("\(variant.rawValue)-images-idx3-ubyte"),

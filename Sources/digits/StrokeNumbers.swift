@@ -79,6 +79,7 @@ extension Digits {
                 indices = try RecordedSplit.validationIndices(of: metadata, trainingCount: digits.count)
                 guard !indices.isEmpty else { throw Failure("\(data): the model's validation split is empty") }
             }
+            let folder = try keep.map(outputFolder)
             let reader = NumberReader(classifier: Recognizer(network))
             let range = lengthRange!
             var rng = SplitMix64(seed: seed)
@@ -86,7 +87,7 @@ extension Digits {
                 ComposedStrokeNumber.make(from: digits, indices: indices,
                                           length: range.lowerBound + n % range.count, using: &rng)
             }
-            if let keep { try Self.write(numbers, to: URL(fileURLWithPath: keep)) }
+            if let folder { try Self.write(numbers, to: folder) }
             let readings = numbers.map { reader.read(strokes: $0.strokes, width: $0.width, height: $0.height).text }
             var byLength: [Int: (count: Int, exact: Int)] = [:]
             for (number, text) in zip(numbers, readings) {
@@ -119,7 +120,6 @@ extension Digits {
 
         /// Each number's canvas as a PNG, and the numbers' texts by file name in truth.json.
         static func write(_ numbers: [ComposedStrokeNumber], to directory: URL) throws {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var truth: [String: String] = [:]
             for (n, number) in numbers.enumerated() {
                 var canvas = InkCanvas(width: number.width, height: number.height)

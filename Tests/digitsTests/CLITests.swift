@@ -42,6 +42,8 @@ final class CLITests: XCTestCase {
             ["train", "--non-digits"], ["train", "--split-seed", "-1"], ["ensemble", "--output", "o", "a"],
             ["ensemble", "--output", "o", "a", "a"], ["ensemble", "a", "b"], ["fit-segmentation", "--rounds", "0"],
             ["fit-segmentation", "--count", "0"], ["fit-segmentation", "--held-out", "-5"],
+            ["stroke-numbers", "--count", "0"], ["stroke-numbers", "--lengths", "6-2"],
+            ["stroke-numbers", "--lengths", "two"], ["stroke-numbers", "--split", "tuning"],
         ]
         for arguments in silly {
             XCTAssertThrowsError(try Digits.parseAsRoot(arguments), "\(arguments)") { error in
@@ -143,6 +145,28 @@ final class CLITests: XCTestCase {
         XCTAssertThrowsError(try unfit.run()) { error in
             let message = Digits.message(for: error)
             XCTAssertTrue(message.contains("cannot join these models: member 2 is a bnnet"), message)
+        }
+    }
+
+    /// An output folder is made with its parents; a file in its place, or a parent that cannot hold it, is one line
+    /// naming what is wrong.
+    func testOutputFoldersAreMadeOrRefusedInOneLine() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("digits-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let made = try outputFolder(scratch.appendingPathComponent("a/b").path)
+        var isFolder: ObjCBool = false
+        XCTAssertTrue(FileManager.default.fileExists(atPath: made.path, isDirectory: &isFolder) && isFolder.boolValue)
+        XCTAssertEqual(try outputFolder(made.path).path, made.path, "an existing folder is fine")
+
+        let file = scratch.appendingPathComponent("file")
+        try Data("x".utf8).write(to: file)
+        for (path, expected) in [(file.path, "is a file, not a folder"),
+                                 (file.appendingPathComponent("inside").path, "(Not a directory)")] {
+            XCTAssertThrowsError(try outputFolder(path)) { error in
+                let message = Digits.message(for: error)
+                XCTAssertTrue(message.contains(expected), message)
+                XCTAssertFalse(message.contains("\n"), message)
+            }
         }
     }
 
