@@ -13,7 +13,7 @@ extension Digits {
             Each number holds 2 to 6 MNIST digits (or --lengths), each traced from its skeleton into pen \
             strokes and written side by side on a canvas as a person writes in the pad: digits 100-170 px \
             tall, a pen 6-14% of that wide, gaps of 0-20 px at MNIST's scale, baselines jittered, and about \
-            one pair in ten written into each other until their strokes cross. The reading goes through the \
+            one pair in ten written into each other by 5-30% of a digit's width. The reading goes through the \
             pad's own path (strokes grouped, touching digits cut, each digit preprocessed and read). The \
             digits come from the model's validation split unless --split test.
 

@@ -140,7 +140,7 @@ public struct ComposedStrokeNumber: Sendable {
     static let penShares: ClosedRange<Float> = 0.06...0.14
     /// Gaps, baseline jitter and margin in MNIST's 28-pixel units, as `ComposedNumber` composes images; about one
     /// pair in ten is written into each other instead, the digit's left part up to `crossingDepth` of its
-    /// width over the digit before it, so their strokes cross.
+    /// width over the digit before it, so that their strokes often cross.
     static let gaps: ClosedRange<Float> = 0...20, jitter: Float = 3, margin: Float = 6
     static let crossing: Float = 0.1, crossingDepth: ClosedRange<Float> = 0.05...0.3
 
