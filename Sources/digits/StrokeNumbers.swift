@@ -50,6 +50,9 @@ extension Digits {
         @Flag(help: "Print one JSON object instead of text.")
         var json = false
 
+        @Option(help: "Exit non-zero when fewer than this fraction of the numbers read exactly (e.g. 0.85).")
+        var minimum: Double?
+
         @OptionGroup var threads: ThreadOptions
 
         var lengthRange: ClosedRange<Int>? {
@@ -60,6 +63,7 @@ extension Digits {
 
         func validate() throws {
             guard count > 0 else { throw ValidationError("--count must be positive") }
+            if let minimum, !(0...1).contains(minimum) { throw ValidationError("--minimum is a fraction between 0 and 1") }
             guard lengthRange != nil else {
                 throw ValidationError("--lengths must be LOW-HIGH, 1 <= LOW <= HIGH <= 20")
             }
@@ -106,16 +110,20 @@ extension Digits {
                 ]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
-                return
+            } else {
+                for length in byLength.keys.sorted() {
+                    let tally = byLength[length]!
+                    print(String(format: "  %d digits: %6.2f%% exactly (%d numbers)", length,
+                                 100 * Double(tally.exact) / Double(tally.count), tally.count))
+                }
+                print(String(format: "%.2f%% of %d numbers written as strokes read exactly (%@ digits)",
+                             100 * Double(exact) / Double(count), count, split.rawValue))
+                if show { for miss in misses { print("  \(miss.truth) read \(miss.read)") } }
             }
-            for length in byLength.keys.sorted() {
-                let tally = byLength[length]!
-                print(String(format: "  %d digits: %6.2f%% exactly (%d numbers)", length,
-                             100 * Double(tally.exact) / Double(tally.count), tally.count))
+            if let minimum, Double(exact) / Double(count) < minimum {
+                throw Failure(String(format: "%.2f%% read exactly, below the minimum %.2f%%",
+                                     100 * Double(exact) / Double(count), 100 * minimum))
             }
-            print(String(format: "%.2f%% of %d numbers written as strokes read exactly (%@ digits)",
-                         100 * Double(exact) / Double(count), count, split.rawValue))
-            if show { for miss in misses { print("  \(miss.truth) read \(miss.read)") } }
         }
 
         /// Each number's canvas as a PNG, and the numbers' texts by file name in truth.json.

@@ -44,6 +44,7 @@ final class CLITests: XCTestCase {
             ["fit-segmentation", "--count", "0"], ["fit-segmentation", "--held-out", "-5"],
             ["stroke-numbers", "--count", "0"], ["stroke-numbers", "--lengths", "6-2"],
             ["stroke-numbers", "--lengths", "two"], ["stroke-numbers", "--split", "tuning"],
+            ["stroke-numbers", "--minimum", "85"],
         ]
         for arguments in silly {
             XCTAssertThrowsError(try Digits.parseAsRoot(arguments), "\(arguments)") { error in
