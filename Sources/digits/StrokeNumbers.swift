@@ -63,7 +63,9 @@ extension Digits {
 
         func validate() throws {
             guard count > 0 else { throw ValidationError("--count must be positive") }
-            if let minimum, !(0...1).contains(minimum) { throw ValidationError("--minimum is a fraction between 0 and 1") }
+            if let minimum, !(0...1).contains(minimum) {
+                throw ValidationError("--minimum is a fraction between 0 and 1")
+            }
             guard lengthRange != nil else {
                 throw ValidationError("--lengths must be LOW-HIGH, 1 <= LOW <= HIGH <= 20")
             }
@@ -81,8 +83,8 @@ extension Digits {
             case .validation:
                 digits = try LabeledImages.load(.train, from: directory)
                 indices = try RecordedSplit.validationIndices(of: metadata, trainingCount: digits.count)
-                guard !indices.isEmpty else { throw Failure("\(data): the model's validation split is empty") }
             }
+            guard !indices.isEmpty else { throw Failure("\(data): the \(split.rawValue) set holds no images") }
             let folder = try keep.map(outputFolder)
             let reader = NumberReader(classifier: Recognizer(network))
             let range = lengthRange!

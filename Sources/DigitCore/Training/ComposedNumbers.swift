@@ -144,23 +144,28 @@ public struct ComposedStrokeNumber: Sendable {
     static let gaps: ClosedRange<Float> = 0...20, jitter: Float = 3, margin: Float = 6
     static let crossing: Float = 0.1, crossingDepth: ClosedRange<Float> = 0.05...0.3
 
-    /// A number of `length` digits drawn from `images` at `indices`.
+    /// A number of `length` digits drawn from `images` at `indices`; an image without ink to trace is passed over
+    /// for another (a few hundred in a row are a precondition failure).
     public static func make(from images: LabeledImages, indices: [Int], length: Int,
                             using rng: inout SplitMix64) -> ComposedStrokeNumber {
         let height = rng.uniform(heights.lowerBound, heights.upperBound)
         // Canvas pixels per pixel of the doubled 28x28 image the skeleton lives in (20 px tall digits: 40 there).
         let scale = height / 40, unit = 2 * scale
         let radius = rng.uniform(penShares.lowerBound, penShares.upperBound) * height / 2
-        var strokes: [Stroke] = [], labels: [Int] = []
-        var cursor = margin * unit, previousLeft = cursor, previousRight = cursor, bottom: Float = 0
+        var strokes: [Stroke] = [], labels: [Int] = [], blank = 0
+        var previousLeft = margin * unit, previousRight = margin * unit, bottom: Float = 0
         while labels.count < length {
             let index = indices[Int(rng.next() % UInt64(indices.count))]
             let lines = StrokeRedraw.polylines(of: StrokeRedraw.loopKeepingSkeleton(
                 images.floatImage(index), width: MNIST.side, height: MNIST.side))
             let points = lines.joined()
-            guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max() else { continue }
+            guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max() else {
+                blank += 1
+                precondition(blank < 500, "the images at these indices hold no ink to trace")
+                continue
+            }
             let digitWidth = (maxX - minX) * scale
-            var left = cursor
+            var left = previousRight
             if !labels.isEmpty {
                 if rng.nextUnit() < crossing {
                     left = max(previousLeft, previousRight
@@ -177,7 +182,6 @@ public struct ComposedStrokeNumber: Sendable {
             }
             labels.append(Int(images.labels[index]))
             (previousLeft, previousRight) = (left, left + digitWidth)
-            cursor = previousRight
         }
         return ComposedStrokeNumber(strokes: strokes, width: Int((previousRight + margin * unit).rounded(.up)),
                                     height: Int((bottom + margin * unit).rounded(.up)), labels: labels)
