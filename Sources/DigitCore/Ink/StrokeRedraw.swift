@@ -181,7 +181,7 @@ public enum StrokeRedraw {
     static func punchBlobs(_ pixels: inout [Float], width: Int, height: Int, threshold: Float,
                            skeleton: [InkPoint]) -> Bool {
         guard !skeleton.isEmpty else { return false }
-        let distance = inkDistances(pixels, width: width, height: height, threshold: threshold)
+        let distance = InkParts.distances(pixels.map { $0 >= threshold }, width: width, height: height, diagonal: 1.4)
         let along = skeleton.map { distance[Int($0.y) * width + Int($0.x)] }.sorted()
         let limit = max(blobThickness * along[along.count / 2], 3)
         var punched = false
@@ -190,27 +190,6 @@ public enum StrokeRedraw {
             punched = true
         }
         return punched
-    }
-
-    /// Each pixel's distance to the nearest pixel below `threshold` (chamfer distance, steps 1 and 1.4; the image's
-    /// outside counts as background), 0 for background.
-    static func inkDistances(_ pixels: [Float], width: Int, height: Int, threshold: Float) -> [Float] {
-        let far = Float(width + height)
-        var d = pixels.map { $0 >= threshold ? far : 0 }
-        func at(_ x: Int, _ y: Int) -> Float { x < 0 || y < 0 || x >= width || y >= height ? 0 : d[y * width + x] }
-        for y in 0..<height {
-            for x in 0..<width where d[y * width + x] > 0 {
-                d[y * width + x] = min(d[y * width + x], at(x - 1, y) + 1, at(x, y - 1) + 1,
-                                       at(x - 1, y - 1) + 1.4, at(x + 1, y - 1) + 1.4)
-            }
-        }
-        for y in stride(from: height - 1, through: 0, by: -1) {
-            for x in stride(from: width - 1, through: 0, by: -1) where d[y * width + x] > 0 {
-                d[y * width + x] = min(d[y * width + x], at(x + 1, y) + 1, at(x, y + 1) + 1,
-                                       at(x + 1, y + 1) + 1.4, at(x - 1, y + 1) + 1.4)
-            }
-        }
-        return d
     }
 
     /// Pieces of ink (8-connected, at least `smallestPiece` pixels) and loops (4-connected holes that do not

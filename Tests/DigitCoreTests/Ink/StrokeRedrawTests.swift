@@ -90,8 +90,8 @@ final class StrokeRedrawTests: XCTestCase {
 
     func testInkDistancesGrowTowardsTheMiddleOfAStroke() {
         let side = 20
-        let distances = StrokeRedraw.inkDistances(bar(side: side, thickness: 5), width: side, height: side,
-                                                  threshold: 0.5)
+        let distances = InkParts.distances(bar(side: side, thickness: 5).map { $0 >= 0.5 }, width: side,
+                                           height: side, diagonal: 1.4)
         let top = (side - 5) / 2
         XCTAssertEqual((0..<5).map { distances[(top + $0) * side + side / 2] }, [1, 2, 3, 2, 1])
         XCTAssertEqual(distances[side / 2], 0, "background")
